@@ -1,0 +1,58 @@
+package org.magnet4j.tensor;
+
+import java.util.Arrays;
+
+/** Matrix products and 2-D convolution with their backward rules. */
+final class LinearOps {
+    private LinearOps() {}
+
+    static Tensor matmul(Tensor a, Tensor b) {
+        if (!a.dtype().isComputeFloat() || a.dtype() != b.dtype())
+            throw new TensorException("matmul: needs two float32 or two float64 tensors, got " + a.describe() + " and " + b.describe());
+        if (a.dim() == 0 || b.dim() == 0) throw new TensorException("matmul: 0-d operand " + a.describe() + " x " + b.describe());
+        boolean vecA = a.dim() == 1, vecB = b.dim() == 1;
+        Tensor a2 = vecA ? a.unsqueeze(0) : a, b2 = vecB ? b.unsqueeze(1) : b;
+        int m = a2.size(-2), k = a2.size(-1), k2 = b2.size(-2), n = b2.size(-1);
+        if (k != k2) throw new TensorException("matmul: inner sizes differ, " + a.describe() + " x " + b.describe());
+        int[] batchA = Arrays.copyOf(a2.shapeRef(), a2.dim() - 2), batchB = Arrays.copyOf(b2.shapeRef(), b2.dim() - 2);
+        int[] batch = Shapes.broadcast("matmul", batchA, batchB);
+        int bn = Shapes.numel(batch);
+        Tensor a3 = a2.expand(Shapes.concat(batch, m, k)).reshape(bn, m, k);
+        Tensor b3 = b2.expand(Shapes.concat(batch, k, n)).reshape(bn, k, n);
+        Tensor out3;
+        try (var g = GradMode.noGrad()) {
+            out3 = a.backend().matmul(a3, b3);
+        }
+        out3 = Autograd.record(out3, "matmul", g -> new Tensor[] {
+            a3.requiresGrad() ? g.backend().matmul(g, b3.transpose(1, 2)) : null,
+            b3.requiresGrad() ? g.backend().matmul(a3.transpose(1, 2), g) : null}, a3, b3);
+        Tensor out = out3.reshape(Shapes.concat(batch, m, n));
+        if (vecA) out = out.squeeze(-2);
+        if (vecB) out = out.squeeze(-1);
+        return out;
+    }
+
+    static Tensor conv2d(Tensor x, Tensor w, Tensor bias, Conv2dParams p) {
+        String where = "conv2d(input " + x.describe() + ", weight " + w.describe() + (bias == null ? "" : ", bias " + bias.describe()) + ")";
+        if (x.dim() != 4 || w.dim() != 4) throw new TensorException(where + ": input and weight must be 4-D");
+        if (!x.dtype().isComputeFloat() || x.dtype() != w.dtype() || (bias != null && bias.dtype() != x.dtype()))
+            throw new TensorException(where + ": dtypes must all be float32 or all float64");
+        int c = x.size(1), o = w.size(0), g = p.groups();
+        if (g < 1 || c % g != 0 || o % g != 0) throw new TensorException(where + ": groups " + g + " must divide in and out channels");
+        if (w.size(1) * g != c) throw new TensorException(where + ": weight expects " + w.size(1) * g + " input channels, input has " + c);
+        if (bias != null && (bias.dim() != 1 || bias.size(0) != o)) throw new TensorException(where + ": bias must have " + o + " elements");
+        if (p.strideH() < 1 || p.strideW() < 1 || p.dilationH() < 1 || p.dilationW() < 1 || p.padH() < 0 || p.padW() < 0)
+            throw new TensorException(where + ": bad params " + p);
+        int oh = p.outH(x.size(2), w.size(2)), ow = p.outW(x.size(3), w.size(3));
+        if (oh <= 0 || ow <= 0) throw new TensorException(where + ": output would be empty (" + oh + "x" + ow + ")");
+        Tensor out;
+        try (var gm = GradMode.noGrad()) {
+            out = x.backend().conv2d(x, w, bias, p);
+        }
+        int[] xs = x.shape(), ws = w.shape();
+        return Autograd.record(out, "conv2d", gy -> new Tensor[] {
+            x.requiresGrad() ? gy.backend().conv2dBackwardInput(gy, w, xs, p) : null,
+            w.requiresGrad() ? gy.backend().conv2dBackwardWeight(gy, x, ws, p) : null,
+            bias != null && bias.requiresGrad() ? gy.sum(new int[] {0, 2, 3}, false) : null}, x, w, bias);
+    }
+}

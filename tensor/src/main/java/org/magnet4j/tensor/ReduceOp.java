@@ -1,0 +1,3 @@
+package org.magnet4j.tensor;
+
+public enum ReduceOp { SUM, MAX, MIN, ARGMAX, ARGMIN }
