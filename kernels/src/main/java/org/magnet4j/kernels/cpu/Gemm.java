@@ -16,26 +16,48 @@ public final class Gemm {
 
     private Gemm() {}
 
+    /** Columns of B packed per panel and rows of K per pass: a panel (KC x NC floats) stays in L2. */
+    private static final int NC = 128;
+    private static final int KC = 256;
+    private static final ThreadLocal<float[]> PANEL = ThreadLocal.withInitial(() -> new float[KC * NC]);
+
     /**
      * C[m,n] (+)= sum_k A[m,k] B[k,n]; A is M x K with row stride lda, B is K x N with row stride ldb,
-     * C is M x N with row stride ldc. Parallel over blocks of C.
+     * C is M x N with row stride ldc. Work is split into column panels of B (packed contiguously so the
+     * micro-kernel streams it from cache), and into row blocks too when there are few panels.
      */
     public static void sgemm(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                              float[] c, int cOff, int ldc, boolean accumulate) {
         if (m == 0 || n == 0) return;
-        int rowBlocks = (m + MR - 1) / MR;
-        int colBlock = Math.max(NR, Math.min(n, 512) / NR * NR);
-        int colBlocks = (n + colBlock - 1) / colBlock;
+        if (k == 0) {
+            if (!accumulate) for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+            return;
+        }
+        int panels = (n + NC - 1) / NC;
+        int rowSplit = Math.max(1, Math.min((m + MR - 1) / MR, (Parallel.threads() * 4 + panels - 1) / panels));
+        int rowsPer = ((m + rowSplit - 1) / rowSplit + MR - 1) / MR * MR;
+        int rowTasks = (m + rowsPer - 1) / rowsPer;
         long flops = 2L * m * n * k;
-        int grain = flops < 1 << 20 ? rowBlocks * colBlocks : 1;
-        Parallel.forRange(rowBlocks * colBlocks, grain, (lo, hi) -> {
+        int tasks = panels * rowTasks;
+        Parallel.forRange(tasks, flops < (1 << 22) ? tasks : 1, (lo, hi) -> {
+            float[] panel = PANEL.get();
             for (int t = lo; t < hi; t++) {
-                int rb = t / colBlocks, cb = t % colBlocks;
-                int i0 = rb * MR, j0 = cb * colBlock;
-                block(Math.min(MR, m - i0), Math.min(colBlock, n - j0), k, a, aOff + i0 * lda, lda,
-                        b, bOff + j0, ldb, c, cOff + i0 * ldc + j0, ldc, accumulate);
+                int j0 = (t / rowTasks) * NC, i0 = (t % rowTasks) * rowsPer;
+                int cols = Math.min(NC, n - j0), rows = Math.min(rowsPer, m - i0);
+                for (int p0 = 0; p0 < k; p0 += KC) {
+                    int depth = Math.min(KC, k - p0);
+                    pack(b, bOff + p0 * ldb + j0, ldb, depth, cols, panel);
+                    boolean acc = accumulate || p0 > 0;
+                    for (int i = 0; i < rows; i += MR)
+                        block(Math.min(MR, rows - i), cols, depth, a, aOff + (i0 + i) * lda + p0, lda,
+                                panel, 0, cols, c, cOff + (i0 + i) * ldc + j0, ldc, acc);
+                }
             }
         });
+    }
+
+    private static void pack(float[] b, int off, int ldb, int depth, int cols, float[] panel) {
+        for (int p = 0; p < depth; p++) System.arraycopy(b, off + p * ldb, panel, p * cols, cols);
     }
 
     private static void block(int rows, int cols, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
