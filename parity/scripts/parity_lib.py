@@ -44,7 +44,7 @@ class Gen:
 
 def _np(t):
     a = t.detach().cpu().numpy()
-    return np.ascontiguousarray(a)
+    return np.array(a, order='C', copy=True)  # (np.ascontiguousarray would turn 0-d into 1-d)
 
 
 def _tol(kind, arrays, f64):
