@@ -91,7 +91,16 @@ for mk in (5, 30):
     fields["thresh_k%d" % mk] = np.float32([thr])
     fields["kept_k%d" % mk] = np.array([kept])
     fields["grad_k%d" % mk] = oh_logits.grad.clone()
-case("Ohem", "MagNet OhemCrossEntropy(ignore_label=255, thres=0.7, min_kept=5 and 30): loss, threshold, kept count, grad", **fields)
+# logits at half the label size: the reference first upsamples them bilinearly (align_corners=False)
+small = (torch.randn(1, 3, 3, 4) * 3).requires_grad_(True)
+big_labels = torch.randint(0, 3, (1, 6, 8))
+big_labels[0, 0, :] = 255
+l, thr, kept = ohem(F.interpolate(small, size=(6, 8), mode="bilinear", align_corners=False), big_labels, 255, 0.7, 10)
+l.backward()
+fields.update(small=small, small_shape=np.array(small.shape), big_labels=big_labels, loss_resize=np.float32([l.item()]),
+              grad_resize=small.grad.clone())
+case("Ohem", "MagNet OhemCrossEntropy(ignore_label=255, thres=0.7, min_kept=5 and 30): loss, threshold, kept count, grad;"
+     " and min_kept=10 with logits upsampled from 3x4 to the 6x8 labels", **fields)
 
 # ---- batch norm, training mode ------------------------------------------------------------------------------
 x = (torch.randn(2, 3, 4, 5) * 2 + 1).requires_grad_(True)
@@ -166,7 +175,9 @@ for k in (3, 4, 5):
     r = median_blur(mx, k)
     fields["k%d" % k] = r
     fields["k%d_shape" % k] = np.array(r.shape)
-case("Median", "median blur of a 1x1x9x11 map of small integers (many ties), k = 3, 4, 5", **fields)
+mb = torch.randint(0, 4, (2, 2, 5, 6)).float()
+fields["batch_x"], fields["batch_k3"], fields["batch_k4"] = mb, median_blur(mb, 3), median_blur(mb, 4)
+case("Median", "median blur of a 1x1x9x11 map of small integers (many ties), k = 3, 4, 5; and of a 2x2x5x6 batch, k = 3, 4", **fields)
 
 # ---- sampling (interpolate / grid_sample / roi_align) --------------------------------------------------------
 sx = torch.randn(1, 2, 3, 4).requires_grad_(True)

@@ -47,6 +47,16 @@ class ReferenceTest {
     }
 
     @Test
+    void ohemUpsamplesSmallerLogitsToTheLabelSize() {
+        Tensor logits = Check.f32(NnRefs.Ohem.SMALL, NnRefs.Ohem.SMALL_SHAPE).requiresGrad(true);
+        Tensor labels = Tensor.fromArray(NnRefs.Ohem.BIG_LABELS, 1, 6, 8);
+        Tensor loss = new OhemCrossEntropyLoss(255, 0.7, 10).forward(logits, labels);
+        Check.close("ohem resize 3x4->6x8 loss", NnRefs.Ohem.LOSS_RESIZE, loss, TOL);
+        loss.backward();
+        Check.close("ohem resize d/dlogits", NnRefs.Ohem.GRAD_RESIZE, logits.grad(), TOL);
+    }
+
+    @Test
     void batchNormTrainMatchesPyTorchOutputGradsAndRunningStats() {
         double[] momenta = {0.1, 0.01};
         float[][] means = {NnRefs.Bn.RUNNING_MEAN_M01, NnRefs.Bn.RUNNING_MEAN_M001};
@@ -131,6 +141,11 @@ class ReferenceTest {
             assertEquals(9 + 2 * ((k - 1) / 2) - k + 1, y.size(2));
             Check.close("median blur k=" + k, (float[]) c[1], y, 0);
         }
+        Tensor xb = Tensor.fromArray(NnRefs.Median.BATCH_X.clone(), 2, 2, 5, 6);
+        Check.close("median blur 2x2x5x6 k=3", NnRefs.Median.BATCH_K3, MedianBlur.medianBlur(xb, 3), 0);
+        Tensor y4 = MedianBlur.medianBlur(xb, 4);
+        assertArrayEquals(new int[] {2, 2, 4, 5}, y4.shape());
+        Check.close("median blur 2x2x5x6 k=4", NnRefs.Median.BATCH_K4, y4, 0);
     }
 
     /** Two bare parameters, registered as a and b. */
