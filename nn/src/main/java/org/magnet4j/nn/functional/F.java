@@ -5,7 +5,11 @@ import org.magnet4j.tensor.GradMode;
 import org.magnet4j.tensor.Tensor;
 import org.magnet4j.tensor.TensorException;
 
-/** Functional forms of the layers (torch.nn.functional). */
+/**
+ * Functional batch norm (torch.nn.functional.batch_norm). The other functional forms live next to it:
+ * {@link Resample} (interpolate, grid_sample, roi_align), {@link MedianBlur}, {@link Activations} (softmax,
+ * top-k, one-hot), {@link Dropouts}; losses are in {@code org.magnet4j.nn.loss}.
+ */
 public final class F {
     private F() {}
 
