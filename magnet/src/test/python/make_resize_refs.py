@@ -13,6 +13,9 @@ Pipeline operations (separated by " | "):
   crop:X0,Y0,X1,Y1                    image[Y0:Y1, X0:X1]
   linear:W,H                          cv2.resize(..., (W, H), interpolation=cv2.INTER_LINEAR)
   nearest:W,H                         cv2.resize(..., (W, H), interpolation=cv2.INTER_NEAREST)
+  normalize                           torchvision ToTensor() + Normalize(ImageNet mean, std): float32 3xHxW
+                                      (the digest is over its little-endian float32 bytes, channels first)
+  roundtrip                           normalize, then test.py's NormalizeInverse + to_pil_image: uint8 HxWx3
 
 Usage: /usr/bin/python3 make_resize_refs.py FIXTURES_IMAGES_DIR OUT_DIR
 """
@@ -23,6 +26,29 @@ import sys
 
 import cv2
 import numpy as np
+import torch
+import torchvision.transforms as T
+from torchvision.transforms.functional import to_pil_image
+
+MEAN, STD = [0.485, 0.456, 0.406], [0.229, 0.224, 0.225]
+normalize = T.Compose([T.ToTensor(), T.Normalize(MEAN, STD)])
+
+
+class NormalizeInverse(T.Normalize):
+    """The reference's magnet/utils/transform.py NormalizeInverse."""
+
+    def __init__(self, mean, std):
+        mean = torch.as_tensor(mean)
+        std = torch.as_tensor(std)
+        std_inv = 1 / (std + 1e-7)
+        mean_inv = -mean * std_inv
+        super().__init__(mean=mean_inv, std=std_inv)
+
+    def __call__(self, tensor):
+        return super().__call__(tensor.clone())
+
+
+inverse = NormalizeInverse(MEAN, STD)
 
 SMALL = 20000  # outputs up to this many bytes are also stored whole
 
@@ -42,7 +68,7 @@ def run(images, pipeline, cache):
     img = None
     for op in pipeline.split(" | "):
         kind, _, arg = op.partition(":")
-        nums = [int(v) for v in arg.split(",")] if kind not in ("load",) else None
+        nums = [int(v) for v in arg.split(",")] if arg and kind != "load" else None
         if kind == "load":
             if arg not in cache:
                 cache[arg] = load(images, arg)
@@ -58,6 +84,10 @@ def run(images, pipeline, cache):
             img = cv2.resize(img, (nums[0], nums[1]), interpolation=cv2.INTER_LINEAR)
         elif kind == "nearest":
             img = cv2.resize(img, (nums[0], nums[1]), interpolation=cv2.INTER_NEAREST)
+        elif kind == "normalize":
+            img = normalize(img).numpy().astype("<f4")
+        elif kind == "roundtrip":
+            img = np.array(to_pil_image(inverse(normalize(img))))
         else:
             raise ValueError(op)
     return np.ascontiguousarray(img)
@@ -117,6 +147,12 @@ def cases():
         c.append((f"deepglobe_crop_{sw}x{sh}_linear_{dw}x{dh}", f"load:deepglobe | crop:1200,1300,{1200 + sw},{1300 + sh} | linear:{dw},{dh}"))
     c.append(("deepglobe_enlarge_1.7", "load:deepglobe | crop:0,0,300,200 | linear:510,340"))
     c.append(("cityscapes_enlarge_1.7", "load:cityscapes | crop:700,400,1000,600 | linear:510,340"))
+    # normalisation (torchvision) and the reference's inverse, on every byte value and on real patches
+    c.append(("normalize_noise_64x48", "noise:64,48,3 | normalize"))
+    c.append(("roundtrip_noise_64x48", "noise:64,48,3 | roundtrip"))
+    c.append(("normalize_cityscapes_patch", "load:cityscapes | linear:512,256 | crop:256,128,512,256 | normalize"))
+    c.append(("roundtrip_cityscapes_256x128", "load:cityscapes | linear:256,128 | roundtrip"))
+    c.append(("normalize_deepglobe_patch", "load:deepglobe | linear:1224,1224 | crop:612,612,1224,1224 | linear:508,508 | normalize"))
     return c
 
 
@@ -127,8 +163,11 @@ def main():
     lines = []
     for name, pipeline in cases():
         img = run(images, pipeline, cache)
-        h, w = img.shape[:2]
-        cn = img.shape[2] if img.ndim == 3 else 1
+        if pipeline.endswith("normalize"):
+            cn, h, w = img.shape
+        else:
+            h, w = img.shape[:2]
+            cn = img.shape[2] if img.ndim == 3 else 1
         data = img.tobytes()
         lines.append(f"{name}\t{pipeline}\t{w} {h} {cn}\t{hashlib.sha256(data).hexdigest()}")
         if len(data) <= SMALL:
