@@ -15,6 +15,10 @@ Pipeline operations (separated by " | "):
   nearest:W,H                         cv2.resize(..., (W, H), interpolation=cv2.INTER_NEAREST)
   normalize                           torchvision ToTensor() + Normalize(ImageNet mean, std): float32 3xHxW
                                       (the digest is over its little-endian float32 bytes, channels first)
+  classes:W,H                         a synthetic class map: ((7x + 3y) // 13) % 19 (uint8 HxW)
+  colorize                            Cityscapes class2bgr, as RGB (class 19 and up black)
+  demo:cityscapes                     demo.py: resize the colours to the fixture image (INTER_LINEAR) and
+                                      (0.5 * image + 0.5 * colour).astype("uint8")
   roundtrip                           normalize, then test.py's NormalizeInverse + to_pil_image: uint8 HxWx3
 
 Usage: /usr/bin/python3 make_resize_refs.py FIXTURES_IMAGES_DIR OUT_DIR
@@ -49,6 +53,9 @@ class NormalizeInverse(T.Normalize):
 
 
 inverse = NormalizeInverse(MEAN, STD)
+CITYSCAPES_COLORS = [(128, 64, 128), (244, 35, 232), (70, 70, 70), (102, 102, 156), (190, 153, 153), (153, 153, 153),
+                     (250, 170, 30), (220, 220, 0), (107, 142, 35), (152, 251, 152), (70, 130, 180), (220, 20, 60),
+                     (255, 0, 0), (0, 0, 142), (0, 0, 70), (0, 60, 100), (0, 80, 100), (0, 0, 230), (119, 11, 32)]
 
 SMALL = 20000  # outputs up to this many bytes are also stored whole
 
@@ -68,7 +75,7 @@ def run(images, pipeline, cache):
     img = None
     for op in pipeline.split(" | "):
         kind, _, arg = op.partition(":")
-        nums = [int(v) for v in arg.split(",")] if arg and kind != "load" else None
+        nums = [int(v) for v in arg.split(",")] if arg and kind not in ("load", "demo") else None
         if kind == "load":
             if arg not in cache:
                 cache[arg] = load(images, arg)
@@ -84,6 +91,19 @@ def run(images, pipeline, cache):
             img = cv2.resize(img, (nums[0], nums[1]), interpolation=cv2.INTER_LINEAR)
         elif kind == "nearest":
             img = cv2.resize(img, (nums[0], nums[1]), interpolation=cv2.INTER_NEAREST)
+        elif kind == "classes":
+            w, h = nums
+            y, x = np.mgrid[0:h, 0:w]
+            img = (((7 * x + 3 * y) // 13) % 19).astype(np.uint8)
+        elif kind == "colorize":
+            out = np.zeros(img.shape + (3,), np.uint8)
+            for k, col in enumerate(CITYSCAPES_COLORS):
+                out[img == k] = col
+            img = out
+        elif kind == "demo":
+            image = run(images, "load:" + arg, cache)
+            pred = cv2.resize(img, (image.shape[1], image.shape[0]))
+            img = (0.5 * image + 0.5 * pred).astype("uint8")
         elif kind == "normalize":
             img = normalize(img).numpy().astype("<f4")
         elif kind == "roundtrip":
@@ -147,6 +167,9 @@ def cases():
         c.append((f"deepglobe_crop_{sw}x{sh}_linear_{dw}x{dh}", f"load:deepglobe | crop:1200,1300,{1200 + sw},{1300 + sh} | linear:{dw},{dh}"))
     c.append(("deepglobe_enlarge_1.7", "load:deepglobe | crop:0,0,300,200 | linear:510,340"))
     c.append(("cityscapes_enlarge_1.7", "load:cityscapes | crop:700,400,1000,600 | linear:510,340"))
+    # demo.py overlay: a 256x128 class map coloured, resized to 2048x1024, blended with the image
+    c.append(("colorize_classes_64x32", "classes:64,32 | colorize"))
+    c.append(("demo_overlay_cityscapes", "classes:256,128 | colorize | demo:cityscapes"))
     # normalisation (torchvision) and the reference's inverse, on every byte value and on real patches
     c.append(("normalize_noise_64x48", "noise:64,48,3 | normalize"))
     c.append(("roundtrip_noise_64x48", "noise:64,48,3 | roundtrip"))

@@ -24,11 +24,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * {@link Resize} against {@code cv2.resize} (OpenCV 4.6.0, Debian python3-opencv), and {@link ImageNormalizer}
+ * {@link Resize}, {@link ImageIo} decoding and {@link Visualize#overlay} against {@code cv2.resize} (OpenCV 4.6.0, Debian python3-opencv), and {@link ImageNormalizer}
  * against torchvision 0.14 ToTensor + Normalize (and the reference's NormalizeInverse + to_pil_image): every case of
  * {@code resize_refs.tsv} (written by {@code magnet/src/test/python/make_resize_refs.py}) is replayed and its
- * output compared byte for byte (whole outputs for small cases, SHA-256 for the big ones). Measured: 111 of 111
- * cases bit-exact (5 of them normalisation: float32 bytes identical), 0 differing bytes, including Cityscapes 2048x1024 to 256x128/512x256/1024x512, DeepGlobe
+ * output compared byte for byte (whole outputs for small cases, SHA-256 for the big ones). Measured: 113 of 113
+ * cases bit-exact (5 of them normalisation: float32 bytes identical; 2 colouring and demo.py's overlay), 0 differing bytes, including Cityscapes 2048x1024 to 256x128/512x256/1024x512, DeepGlobe
  * 2448 to 612/1224/508, 612-pixel patches to 508, exact 2x downscales (OpenCV's resizeAreaFast path), 1x1 and
  * odd sizes, INTER_NEAREST at the same sizes.
  */
@@ -62,7 +62,7 @@ class ResizeTest {
             int colon = op.indexOf(':');
             String kind = colon < 0 ? op : op.substring(0, colon);
             String arg = colon < 0 ? "" : op.substring(colon + 1);
-            int[] n = kind.equals("load") || arg.isEmpty() ? null : Stream.of(arg.split(",")).mapToInt(Integer::parseInt).toArray();
+            int[] n = kind.equals("load") || kind.equals("demo") || arg.isEmpty() ? null : Stream.of(arg.split(",")).mapToInt(Integer::parseInt).toArray();
             switch (kind) {
                 case "load" -> img = cache.computeIfAbsent(arg, a -> {
                     RgbImage im = ImageIo.readRgb(a.equals("cityscapes") ? Fixtures.cityscapesImage() : Fixtures.deepglobeImage());
@@ -83,6 +83,19 @@ class ResizeTest {
                 }
                 case "linear" -> img = new Img(n[0], n[1], img.cn, Resize.linear(img.data, img.w, img.h, img.cn, n[0], n[1]));
                 case "nearest" -> img = new Img(n[0], n[1], img.cn, Resize.nearest(img.data, img.w, img.h, img.cn, n[0], n[1]));
+                case "classes" -> {
+                    byte[] d = new byte[n[0] * n[1]];
+                    for (int y = 0; y < n[1]; y++)
+                        for (int x = 0; x < n[0]; x++) d[y * n[0] + x] = (byte) (((7 * x + 3 * y) / 13) % 19);
+                    img = new Img(n[0], n[1], 1, d);
+                }
+                case "colorize" -> img = new Img(img.w, img.h, 3,
+                        Datasets.cityscapes().colorize(new GrayImage(img.w, img.h, img.data)).rgb());
+                case "demo" -> {
+                    Img base = run("load:" + arg, cache);
+                    RgbImage colour = Resize.linear(new RgbImage(img.w, img.h, img.data), base.w, base.h);
+                    img = new Img(base.w, base.h, 3, Visualize.overlay(new RgbImage(base.w, base.h, base.data), colour).rgb());
+                }
                 case "normalize" -> {
                     float[] chw = ImageNormalizer.imagenet().toChw(new RgbImage(img.w, img.h, img.data));
                     ByteBuffer bb = ByteBuffer.allocate(chw.length * 4).order(ByteOrder.LITTLE_ENDIAN);
