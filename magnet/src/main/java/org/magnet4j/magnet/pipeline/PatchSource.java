@@ -6,8 +6,8 @@ import org.magnet4j.tensor.Tensor;
 public interface PatchSource {
     int patchCount(int scaleIndex);
 
-    /** The patch box as ratios of the scale's size: {x0, y0, x1, y1}. */
-    double[] ratioBox(int scaleIndex, int patch);
+    /** The patch box as float32 ratios of the scale's size, {x0, y0, x1, y1}, as the reference stores them. */
+    float[] ratioBox(int scaleIndex, int patch);
 
     /** The patch resized to the input size and normalised: [1, 3, inputHeight, inputWidth] float32. */
     Tensor patch(int scaleIndex, int patch);

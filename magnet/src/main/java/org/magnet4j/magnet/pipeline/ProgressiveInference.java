@@ -4,8 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
 import java.util.function.Function;
-import org.magnet4j.magnet.ops.MedianBlur;
-import org.magnet4j.tensor.DType;
+import org.magnet4j.nn.functional.MedianBlur;
 import org.magnet4j.tensor.GradMode;
 import org.magnet4j.tensor.InterpMode;
 import org.magnet4j.tensor.Sampling;
@@ -71,14 +70,15 @@ public final class ProgressiveInference {
         int total = src.patchCount(stage);
         double[][] boxes = new double[total][];
         for (int k = 0; k < total; k++) {
-            double[] r = src.ratioBox(stage, k);
-            boxes[k] = new double[] {r[0] * w, r[1] * h, r[2] * w, r[3] * h};
+            // float32 products, as the reference multiplies its float32 ratio tensor by the scale size
+            float[] r = src.ratioBox(stage, k);
+            boxes[k] = new double[] {r[0] * (float) w, r[1] * (float) h, r[2] * (float) w, r[3] * (float) h};
         }
         // 3. uncertainty U = 1 - (top1 - top2)
         Tensor u = certainty(p).neg().add(1.0);
         // 4-5. patch scores = mean roi-aligned uncertainty; ascending order (the reference's quirk) unless corrected
         Tensor scores = Sampling.roiAlign(u, roiTensor(boxes, allIndices(total)), ih, iw, 1.0, -1, false).mean(new int[] {1, 2, 3}, false);
-        long[] order = scores.sort(0, s.mostUncertainFirst()).clone()[1].toLongArray();
+        long[] order = scores.sort(0, s.mostUncertainFirst())[1].toLongArray();
         int selected = s.nPatches() == -1 ? total : Math.min(s.nPatches(), total);
         int[] picked = new int[selected];
         for (int k = 0; k < selected; k++) picked[k] = (int) order[k];
@@ -108,7 +108,7 @@ public final class ProgressiveInference {
         Tensor e = cert.mul(Sampling.interpolate(u, h, w, InterpMode.BILINEAR, false));
         // 11. smooth: nearest down to the input size, median blur, nearest back
         e = Sampling.interpolate(e, ih, iw, InterpMode.NEAREST, false);
-        e = MedianBlur.apply(e, s.smoothKernel());
+        e = MedianBlur.medianBlur(e, s.smoothKernel());
         e = Sampling.interpolate(e, h, w, InterpMode.NEAREST, false);
         // 12-13. pick the most error-prone pixels (ties: lower index first)
         int count = pointCount(w, h, selected, total);
@@ -162,5 +162,4 @@ public final class ProgressiveInference {
         return Tensor.fromArray(rows, which.length, 5);
     }
 
-    static DType dtype() { return DType.FLOAT32; }
 }
