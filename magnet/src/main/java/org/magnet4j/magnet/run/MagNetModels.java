@@ -1,0 +1,54 @@
+package org.magnet4j.magnet.run;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiFunction;
+import org.magnet4j.magnet.models.BnFolding;
+import org.magnet4j.magnet.models.ModelRegistry;
+import org.magnet4j.magnet.models.RefinementMagNet;
+import org.magnet4j.nn.LoadReport;
+import org.magnet4j.nn.Module;
+import org.magnet4j.tensor.Tensor;
+
+/** The backbone and refinement modules of one MagNet configuration, loaded and put in eval mode. */
+public record MagNetModels(Module backbone, List<RefinementMagNet> refiners) {
+
+    /**
+     * @param refinementFiles one file shared by every refined stage, or one per refined stage
+     * @param foldBatchNorm   fold eval-mode batch norms into the preceding convolutions (faster, same numbers)
+     */
+    public static MagNetModels load(String model, int numClasses, Path backboneFile, List<Path> refinementFiles,
+                                    int refinedStages, boolean foldBatchNorm, PrintStream log) {
+        if (!refinementFiles.isEmpty() && refinementFiles.size() != 1 && refinementFiles.size() != refinedStages)
+            throw new IllegalArgumentException(refinementFiles.size() + " --pretrained_refinement files given: expected 1 (shared by every stage) or "
+                    + refinedStages + " (one per refined scale)");
+        Module backbone = ModelRegistry.create(model, numClasses);
+        report(log, "backbone " + model, backboneFile, Weights.load(backbone, backboneFile, false));
+        backbone.eval();
+        List<RefinementMagNet> refiners = new ArrayList<>();
+        for (Path f : refinementFiles) {
+            RefinementMagNet r = new RefinementMagNet(numClasses);
+            report(log, "refinement", f, Weights.load(r, f, false));
+            r.eval();
+            refiners.add(r);
+        }
+        if (foldBatchNorm) {
+            BnFolding.fold(backbone);
+            for (RefinementMagNet r : refiners) BnFolding.fold(r);
+        }
+        return new MagNetModels(backbone, refiners);
+    }
+
+    private static void report(PrintStream log, String what, Path file, LoadReport r) {
+        if (log == null) return;
+        log.println("loaded " + what + " from " + file.getFileName() + (r.isClean() ? "" : " (" + r + ")"));
+    }
+
+    public List<BiFunction<Tensor, Tensor, Tensor>> refinerFunctions() {
+        List<BiFunction<Tensor, Tensor, Tensor>> out = new ArrayList<>();
+        for (RefinementMagNet r : refiners) out.add(r::forward);
+        return out;
+    }
+}
