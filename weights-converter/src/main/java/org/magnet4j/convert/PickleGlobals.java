@@ -48,7 +48,7 @@ final class PickleGlobals {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < s.length() && i < 100; i++) {
             char c = s.charAt(i);
-            if (c < 0x20 || c == 0x7f) sb.append(String.format("\\x%02x", (int) c));
+            if (c < 0x20 || c >= 0x7f && c < 0xa0 || c == 0xfffd) sb.append(String.format("\\x%02x", (int) c & 0xff));
             else sb.append(c);
         }
         if (s.length() > 100) sb.append("...");

@@ -355,7 +355,7 @@ final class PickleMachine {
     /** A declared length: must fit in the bytes that are left (and in a Java array). */
     private int length(long n) {
         if (n < 0 || n > end - pos || n > Shapes.MAX_ELEMENTS)
-            throw corrupt("declared length " + n + " exceeds the " + (end - pos) + " bytes left in the pickle");
+            throw corrupt("declared length " + n + " exceeds the " + (end - pos) + " bytes left in the pickle (truncated or damaged)");
         return (int) n;
     }
 
