@@ -1,0 +1,176 @@
+package org.magnet4j.kernels.cpu;
+
+import org.magnet4j.tensor.Conv2dParams;
+import org.magnet4j.tensor.DType;
+import org.magnet4j.tensor.Tensor;
+
+/**
+ * Batched matmul and convolution as im2col + GEMM (1x1 stride-1 unpadded convolutions skip im2col).
+ * Arrays are float[] or double[] by dtype; {@link Ops} picks the matching GEMM and im2col.
+ */
+final class LinearKernels {
+    private LinearKernels() {}
+
+    /** The dtype-specific primitives, so the convolution logic below is written once. */
+    private interface Ops {
+        Object alloc(int n);
+        void gemm(int m, int n, int k, Object a, int aOff, int lda, Object b, int bOff, int ldb, Object c, int cOff, int ldc, boolean acc);
+        void im2col(Object x, int xOff, int c, int h, int w, int kH, int kW, Conv2dParams p, Object col, int colOff);
+        void col2im(Object col, int colOff, int c, int h, int w, int kH, int kW, Conv2dParams p, Object x, int xOff);
+        /** dst[i*ld + j] = src[j*ld2 + i]: a transposed copy of an r x c block. */
+        void transpose(Object src, int sOff, int rows, int cols, Object dst, int dOff);
+    }
+
+    private static final Ops F32 = new Ops() {
+        public Object alloc(int n) { return new float[n]; }
+        public void gemm(int m, int n, int k, Object a, int ao, int lda, Object b, int bo, int ldb, Object c, int co, int ldc, boolean acc) {
+            Gemm.sgemm(m, n, k, (float[]) a, ao, lda, (float[]) b, bo, ldb, (float[]) c, co, ldc, acc);
+        }
+        public void im2col(Object x, int xo, int c, int h, int w, int kH, int kW, Conv2dParams p, Object col, int co) {
+            Im2col.im2col((float[]) x, xo, c, h, w, kH, kW, p, (float[]) col, co);
+        }
+        public void col2im(Object col, int co, int c, int h, int w, int kH, int kW, Conv2dParams p, Object x, int xo) {
+            Im2col.col2im((float[]) col, co, c, h, w, kH, kW, p, (float[]) x, xo);
+        }
+        public void transpose(Object src, int so, int rows, int cols, Object dst, int dO) {
+            float[] s = (float[]) src, d = (float[]) dst;
+            for (int i = 0; i < rows; i++) for (int j = 0; j < cols; j++) d[dO + j * rows + i] = s[so + i * cols + j];
+        }
+    };
+
+    private static final Ops F64 = new Ops() {
+        public Object alloc(int n) { return new double[n]; }
+        public void gemm(int m, int n, int k, Object a, int ao, int lda, Object b, int bo, int ldb, Object c, int co, int ldc, boolean acc) {
+            Gemm.dgemm(m, n, k, (double[]) a, ao, lda, (double[]) b, bo, ldb, (double[]) c, co, ldc, acc);
+        }
+        public void im2col(Object x, int xo, int c, int h, int w, int kH, int kW, Conv2dParams p, Object col, int co) {
+            Im2col.im2col((double[]) x, xo, c, h, w, kH, kW, p, (double[]) col, co);
+        }
+        public void col2im(Object col, int co, int c, int h, int w, int kH, int kW, Conv2dParams p, Object x, int xo) {
+            Im2col.col2im((double[]) col, co, c, h, w, kH, kW, p, (double[]) x, xo);
+        }
+        public void transpose(Object src, int so, int rows, int cols, Object dst, int dO) {
+            double[] s = (double[]) src, d = (double[]) dst;
+            for (int i = 0; i < rows; i++) for (int j = 0; j < cols; j++) d[dO + j * rows + i] = s[so + i * cols + j];
+        }
+    };
+
+    private static Ops ops(DType t) { return t == DType.FLOAT32 ? F32 : F64; }
+
+    private static Object arr(Tensor t) { return ((CpuStorage) t.storage()).array; }
+
+    static Tensor matmul(CpuBackend be, Tensor a, Tensor b) {
+        Tensor ac = a.contiguous(), bc = b.contiguous();
+        int batch = a.size(0), m = a.size(1), k = a.size(2), n = b.size(2);
+        Tensor out = be.empty(a.dtype(), batch, m, n);
+        Ops o = ops(a.dtype());
+        for (int i = 0; i < batch; i++)
+            o.gemm(m, n, k, arr(ac), ac.offset() + i * m * k, k, arr(bc), bc.offset() + i * k * n, n, arr(out), i * m * n, n, false);
+        return out;
+    }
+
+    private static boolean isPointwise(int kH, int kW, Conv2dParams p) {
+        return kH == 1 && kW == 1 && p.strideH() == 1 && p.strideW() == 1 && p.padH() == 0 && p.padW() == 0;
+    }
+
+    static Tensor conv2d(CpuBackend be, Tensor x, Tensor w, Tensor bias, Conv2dParams p) {
+        Tensor xc = x.contiguous(), wc = w.contiguous();
+        int n = x.size(0), c = x.size(1), h = x.size(2), wd = x.size(3);
+        int o = w.size(0), kH = w.size(2), kW = w.size(3), g = p.groups();
+        int oh = p.outH(h, kH), ow = p.outW(wd, kW), l = oh * ow;
+        int cg = c / g, og = o / g, kk = cg * kH * kW;
+        Tensor out = be.empty(x.dtype(), n, o, oh, ow);
+        Ops ops = ops(x.dtype());
+        boolean direct = isPointwise(kH, kW, p);
+        Object col = direct ? null : ops.alloc(kk * l);
+        Object xa = arr(xc), wa = arr(wc), oa = arr(out);
+        for (int img = 0; img < n; img++)
+            for (int gi = 0; gi < g; gi++) {
+                int xOff = xc.offset() + (img * c + gi * cg) * h * wd;
+                Object bsrc = xa;
+                int bOff = xOff;
+                if (!direct) {
+                    ops.im2col(xa, xOff, cg, h, wd, kH, kW, p, col, 0);
+                    bsrc = col;
+                    bOff = 0;
+                }
+                ops.gemm(og, l, kk, wa, wc.offset() + gi * og * kk, kk, bsrc, bOff, l, oa, (img * o + gi * og) * l, l, false);
+            }
+        if (bias != null) addBias(out, bias.contiguous(), n, o, l);
+        return out;
+    }
+
+    private static void addBias(Tensor out, Tensor bias, int n, int o, int l) {
+        Buf ob = Buf.of(out), bb = Buf.of(bias);
+        int bo = bias.offset();
+        if (out.dtype() == DType.FLOAT32) {
+            float[] oa = (float[]) arr(out), ba = (float[]) arr(bias);
+            Parallel.forRange(n * o, Math.max(1, 16384 / Math.max(l, 1)), (lo, hi) -> {
+                for (int r = lo; r < hi; r++) {
+                    float v = ba[bo + r % o];
+                    for (int i = r * l, e = i + l; i < e; i++) oa[i] += v;
+                }
+            });
+            return;
+        }
+        for (int r = 0; r < n * o; r++) {
+            double v = bb.get(bo + r % o);
+            for (int i = r * l; i < (r + 1) * l; i++) ob.set(i, ob.get(i) + v);
+        }
+    }
+
+    static Tensor conv2dBackwardInput(CpuBackend be, Tensor gy, Tensor w, int[] xs, Conv2dParams p) {
+        Tensor gc = gy.contiguous(), wc = w.contiguous();
+        int n = xs[0], c = xs[1], h = xs[2], wd = xs[3];
+        int o = w.size(0), kH = w.size(2), kW = w.size(3), g = p.groups();
+        int l = gy.size(2) * gy.size(3), cg = c / g, og = o / g, kk = cg * kH * kW;
+        Tensor gx = be.empty(gy.dtype(), xs);
+        Ops ops = ops(gy.dtype());
+        Object wT = ops.alloc(kk * og), col = ops.alloc(kk * l);
+        boolean direct = isPointwise(kH, kW, p);
+        for (int gi = 0; gi < g; gi++) {
+            ops.transpose(arr(wc), wc.offset() + gi * og * kk, og, kk, wT, 0);
+            for (int img = 0; img < n; img++) {
+                int xOff = (img * c + gi * cg) * h * wd;
+                Object gya = arr(gc);
+                int gOff = gc.offset() + (img * o + gi * og) * l;
+                if (direct) {
+                    ops.gemm(kk, l, og, wT, 0, og, gya, gOff, l, arr(gx), xOff, l, false);
+                } else {
+                    ops.gemm(kk, l, og, wT, 0, og, gya, gOff, l, col, 0, l, false);
+                    ops.col2im(col, 0, cg, h, wd, kH, kW, p, arr(gx), xOff);
+                }
+            }
+        }
+        return gx;
+    }
+
+    static Tensor conv2dBackwardWeight(CpuBackend be, Tensor gy, Tensor x, int[] ws, Conv2dParams p) {
+        Tensor gc = gy.contiguous(), xc = x.contiguous();
+        int n = x.size(0), c = x.size(1), h = x.size(2), wd = x.size(3);
+        int o = ws[0], kH = ws[2], kW = ws[3], g = p.groups();
+        int l = gy.size(2) * gy.size(3), cg = c / g, og = o / g, kk = cg * kH * kW;
+        Tensor gw = be.empty(gy.dtype(), ws);
+        Ops ops = ops(gy.dtype());
+        Object col = ops.alloc(kk * l), colT = ops.alloc(kk * l);
+        for (int img = 0; img < n; img++)
+            for (int gi = 0; gi < g; gi++) {
+                int xOff = xc.offset() + (img * c + gi * cg) * h * wd;
+                ops.im2col(arr(xc), xOff, cg, h, wd, kH, kW, p, col, 0);
+                ops.transpose(col, 0, kk, l, colT, 0);
+                ops.gemm(og, kk, l, arr(gc), gc.offset() + (img * o + gi * og) * l, l, colT, 0, kk, arr(gw), gi * og * kk, kk, img > 0);
+            }
+        return gw;
+    }
+
+    static Tensor unfold(CpuBackend be, Tensor x, int kH, int kW, Conv2dParams p) {
+        Tensor xc = x.contiguous();
+        int n = x.size(0), c = x.size(1), h = x.size(2), wd = x.size(3);
+        int l = p.outH(h, kH) * p.outW(wd, kW), kk = c * kH * kW;
+        Tensor out = be.empty(x.dtype(), n, kk, l);
+        Ops ops = ops(x.dtype());
+        for (int img = 0; img < n; img++)
+            ops.im2col(arr(xc), xc.offset() + img * c * h * wd, c, h, wd, kH, kW, p, arr(out), img * kk * l);
+        return out;
+    }
+}

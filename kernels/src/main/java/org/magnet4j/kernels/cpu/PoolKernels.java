@@ -1,0 +1,166 @@
+package org.magnet4j.kernels.cpu;
+
+import org.magnet4j.tensor.Pool2dParams;
+import org.magnet4j.tensor.Tensor;
+
+/** Max, average and adaptive average pooling with PyTorch's window and divisor rules. Parallel over planes. */
+final class PoolKernels {
+    private PoolKernels() {}
+
+    static Tensor[] maxPool2d(CpuBackend be, Tensor x, Pool2dParams p) {
+        Tensor xc = x.contiguous();
+        int n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3), oh = p.outH(h), ow = p.outW(w);
+        Tensor out = be.empty(x.dtype(), n, c, oh, ow), idx = be.empty(org.magnet4j.tensor.DType.INT64, n, c, oh, ow);
+        Buf xb = Buf.of(xc), ob = Buf.of(out);
+        long[] ia = (long[]) ((CpuStorage) idx.storage()).array;
+        int xo = xc.offset();
+        Parallel.forRange(n * c, 1, (lo, hi) -> {
+            for (int pl = lo; pl < hi; pl++) {
+                int base = xo + pl * h * w;
+                for (int y = 0; y < oh; y++) {
+                    int y0 = y * p.strideH() - p.padH(), y1 = Math.min(y0 + p.kH(), h);
+                    y0 = Math.max(y0, 0);
+                    for (int xx = 0; xx < ow; xx++) {
+                        int x0 = xx * p.strideW() - p.padW(), x1 = Math.min(x0 + p.kW(), w);
+                        x0 = Math.max(x0, 0);
+                        double best = Double.NEGATIVE_INFINITY;
+                        int arg = y0 * w + x0;
+                        for (int iy = y0; iy < y1; iy++)
+                            for (int ix = x0; ix < x1; ix++) {
+                                double v = xb.get(base + iy * w + ix);
+                                if (v > best || Double.isNaN(v)) {
+                                    best = v;
+                                    arg = iy * w + ix;
+                                    if (Double.isNaN(v)) { iy = y1; break; }
+                                }
+                            }
+                        int o = (pl * oh + y) * ow + xx;
+                        ob.set(o, best);
+                        ia[o] = arg;
+                    }
+                }
+            }
+        });
+        return new Tensor[] {out, idx};
+    }
+
+    static Tensor maxPool2dBackward(CpuBackend be, Tensor gy, Tensor indices, int[] xs) {
+        Tensor gc = gy.contiguous(), ic = indices.contiguous();
+        Tensor gx = be.empty(gy.dtype(), xs);
+        Buf gb = Buf.of(gc), xb = Buf.of(gx);
+        long[] ia = (long[]) ((CpuStorage) ic.storage()).array;
+        int planes = xs[0] * xs[1], hw = xs[2] * xs[3], ohw = gy.size(2) * gy.size(3);
+        int go = gc.offset(), io = ic.offset();
+        Parallel.forRange(planes, 1, (lo, hi) -> {
+            for (int pl = lo; pl < hi; pl++)
+                for (int i = 0; i < ohw; i++) {
+                    int t = pl * hw + (int) ia[io + pl * ohw + i];
+                    xb.set(t, xb.get(t) + gb.get(go + pl * ohw + i));
+                }
+        });
+        return gx;
+    }
+
+    /** PyTorch: window clipped to the padded input for the divisor (count_include_pad), then to the input. */
+    private static int[] window(int o, int s, int pad, int k, int size) {
+        int start = o * s - pad, end = Math.min(start + k, size + pad);
+        int padded = end - start;
+        start = Math.max(start, 0);
+        end = Math.min(end, size);
+        return new int[] {start, end, padded};
+    }
+
+    static Tensor avgPool2d(CpuBackend be, Tensor x, Pool2dParams p) {
+        Tensor xc = x.contiguous();
+        int n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3), oh = p.outH(h), ow = p.outW(w);
+        Tensor out = be.empty(x.dtype(), n, c, oh, ow);
+        Buf xb = Buf.of(xc), ob = Buf.of(out);
+        int xo = xc.offset();
+        Parallel.forRange(n * c, 1, (lo, hi) -> {
+            for (int pl = lo; pl < hi; pl++)
+                for (int y = 0; y < oh; y++) {
+                    int[] wy = window(y, p.strideH(), p.padH(), p.kH(), h);
+                    for (int xx = 0; xx < ow; xx++) {
+                        int[] wx = window(xx, p.strideW(), p.padW(), p.kW(), w);
+                        double s = 0;
+                        for (int iy = wy[0]; iy < wy[1]; iy++)
+                            for (int ix = wx[0]; ix < wx[1]; ix++) s += xb.get(xo + pl * h * w + iy * w + ix);
+                        int div = p.countIncludePad() ? wy[2] * wx[2] : (wy[1] - wy[0]) * (wx[1] - wx[0]);
+                        ob.set((pl * oh + y) * ow + xx, s / div);
+                    }
+                }
+        });
+        return out;
+    }
+
+    static Tensor avgPool2dBackward(CpuBackend be, Tensor gy, int[] xs, Pool2dParams p) {
+        Tensor gc = gy.contiguous();
+        int h = xs[2], w = xs[3], oh = gy.size(2), ow = gy.size(3);
+        Tensor gx = be.empty(gy.dtype(), xs);
+        Buf gb = Buf.of(gc), xb = Buf.of(gx);
+        int go = gc.offset();
+        Parallel.forRange(xs[0] * xs[1], 1, (lo, hi) -> {
+            for (int pl = lo; pl < hi; pl++)
+                for (int y = 0; y < oh; y++) {
+                    int[] wy = window(y, p.strideH(), p.padH(), p.kH(), h);
+                    for (int xx = 0; xx < ow; xx++) {
+                        int[] wx = window(xx, p.strideW(), p.padW(), p.kW(), w);
+                        int div = p.countIncludePad() ? wy[2] * wx[2] : (wy[1] - wy[0]) * (wx[1] - wx[0]);
+                        double g = gb.get(go + (pl * oh + y) * ow + xx) / div;
+                        for (int iy = wy[0]; iy < wy[1]; iy++)
+                            for (int ix = wx[0]; ix < wx[1]; ix++) {
+                                int t = pl * h * w + iy * w + ix;
+                                xb.set(t, xb.get(t) + g);
+                            }
+                    }
+                }
+        });
+        return gx;
+    }
+
+    static Tensor adaptiveAvgPool2d(CpuBackend be, Tensor x, int oh, int ow) {
+        Tensor xc = x.contiguous();
+        int n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
+        Tensor out = be.empty(x.dtype(), n, c, oh, ow);
+        Buf xb = Buf.of(xc), ob = Buf.of(out);
+        int xo = xc.offset();
+        Parallel.forRange(n * c, 1, (lo, hi) -> {
+            for (int pl = lo; pl < hi; pl++)
+                for (int y = 0; y < oh; y++) {
+                    int y0 = y * h / oh, y1 = ((y + 1) * h + oh - 1) / oh;
+                    for (int xx = 0; xx < ow; xx++) {
+                        int x0 = xx * w / ow, x1 = ((xx + 1) * w + ow - 1) / ow;
+                        double s = 0;
+                        for (int iy = y0; iy < y1; iy++)
+                            for (int ix = x0; ix < x1; ix++) s += xb.get(xo + pl * h * w + iy * w + ix);
+                        ob.set((pl * oh + y) * ow + xx, s / ((y1 - y0) * (x1 - x0)));
+                    }
+                }
+        });
+        return out;
+    }
+
+    static Tensor adaptiveAvgPool2dBackward(CpuBackend be, Tensor gy, int[] xs) {
+        Tensor gc = gy.contiguous();
+        int h = xs[2], w = xs[3], oh = gy.size(2), ow = gy.size(3);
+        Tensor gx = be.empty(gy.dtype(), xs);
+        Buf gb = Buf.of(gc), xb = Buf.of(gx);
+        int go = gc.offset();
+        Parallel.forRange(xs[0] * xs[1], 1, (lo, hi) -> {
+            for (int pl = lo; pl < hi; pl++)
+                for (int y = 0; y < oh; y++) {
+                    int y0 = y * h / oh, y1 = ((y + 1) * h + oh - 1) / oh;
+                    for (int xx = 0; xx < ow; xx++) {
+                        int x0 = xx * w / ow, x1 = ((xx + 1) * w + ow - 1) / ow;
+                        double g = gb.get(go + (pl * oh + y) * ow + xx) / ((y1 - y0) * (x1 - x0));
+                        for (int iy = y0; iy < y1; iy++)
+                            for (int ix = x0; ix < x1; ix++) {
+                                int t = pl * h * w + iy * w + ix;
+                                xb.set(t, xb.get(t) + g);
+                            }
+                    }
+                }
+        });
+        return gx;
+    }
+}

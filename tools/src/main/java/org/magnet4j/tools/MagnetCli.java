@@ -1,0 +1,17 @@
+package org.magnet4j.tools;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of the runnable jar: one subcommand per tool. */
+@Command(name = "magnet", mixinStandardHelpOptions = true, version = "magnet4j 0.1.0",
+        description = "MagNet multi-scale segmentation and the magnet4j engine, in pure Java.",
+        subcommands = {SmokeCommand.class, CommandLine.HelpCommand.class})
+public final class MagnetCli {
+    public static void main(String[] args) {
+        int code = new CommandLine(new MagnetCli())
+                .setExecutionExceptionHandler(new UserErrorHandler())
+                .execute(args);
+        System.exit(code);
+    }
+}
