@@ -103,8 +103,9 @@ public abstract class Module {
     }
 
     /**
-     * Copies values from a state dict. Shape mismatches always fail, naming the first mismatched tensor;
-     * strict loading also fails on missing or unexpected keys. Values are converted to each slot's dtype.
+     * Copies values from a state dict (the module never shares storage with the given tensors). Shape
+     * mismatches always fail, naming the first mismatched key and both shapes; strict loading also fails on
+     * missing or unexpected keys. Nothing is loaded when it fails. Values are converted to each slot's dtype.
      */
     public LoadReport loadStateDict(Map<String, Tensor> state, boolean strict) {
         Map<String, Parameter> mine = namedState();
@@ -129,7 +130,8 @@ public abstract class Module {
                 Tensor v = state.get(e.getKey());
                 if (v == null) continue;
                 Tensor cur = e.getValue().value();
-                e.getValue().set(v.to(cur.dtype()).to(cur.device()).contiguous());
+                Tensor c = v.detach().to(cur.dtype()).to(cur.device());
+                e.getValue().set(c == v || c.storage() == v.storage() ? c.clone() : c.contiguous()); // never alias the caller's tensor
             }
         }
         return report;
