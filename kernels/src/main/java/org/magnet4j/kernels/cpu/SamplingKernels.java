@@ -49,9 +49,10 @@ final class SamplingKernels {
     /**
      * PyTorch's source index rules. nearest: {@code nearest_idx} (in == out copies, out == 2*in halves, else
      * min(floorf(o * scale), in-1) with a float scale in/out or 1/scale_factor). bilinear:
-     * {@code area_pixel_compute_scale} / {@code area_pixel_compute_source_index}, then i1 = i0 + (i0 < in-1),
-     * lambda clamped to [0,1]; an axis with in == out is copied, as PyTorch's CPU kernel does even when a
-     * scale factor was given.
+     * {@code area_pixel_compute_scale} (scale in the input precision: float for float32) and
+     * {@code compute_source_index_and_lambda} (source index in double, negative sources clamped to 0 unless
+     * align_corners, i1 = i0 + (i0 < in-1), lambda1 = src - i0); an axis with in == out is copied, as PyTorch's
+     * CPU kernel does even when a scale factor was given (e.g. 7 * 1.1 -> 7).
      */
     static Axis axis(int in, int out, InterpMode mode, boolean alignCorners, double scaleFactor, boolean f32) {
         int[] i0 = new int[out], i1 = new int[out];
@@ -78,17 +79,14 @@ final class SamplingKernels {
         double scale;
         if (alignCorners) scale = out > 1 ? rd((double) (in - 1) / (out - 1), f32) : 0;
         else scale = scaleFactor > 0 ? rd(1.0 / scaleFactor, f32) : rd((double) in / out, f32);
+        // compute_source_index_and_lambda: the source index is computed in acc_type (double on CPU, also for
+        // float32) from the scale rounded to the input precision; lambda1 is then rounded to that precision
         for (int o = 0; o < out; o++) {
-            double src;
-            if (alignCorners) src = rd(scale * o, f32);
-            else {
-                src = rd(scale * (o + 0.5) - 0.5, f32);
-                if (src < 0) src = 0;
-            }
+            double src = alignCorners ? scale * o : Math.max(scale * (o + 0.5) - 0.5, 0);
             int s = (int) src;
             i0[o] = s;
             i1[o] = s + (s < in - 1 ? 1 : 0);
-            double l1 = Math.min(Math.max(rd(src - s, f32), 0), 1);
+            double l1 = rd(src - s, f32);
             w1[o] = l1;
             w0[o] = rd(1 - l1, f32);
         }
