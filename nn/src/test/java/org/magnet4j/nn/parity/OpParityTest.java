@@ -35,7 +35,7 @@ class OpParityTest {
     /** Per-op tallies and worst figures over the cases run. */
     private static final class OpStats {
         int pass, skip, fail;
-        double outMaxAbs, outRel, gradMaxAbs, gradRel;
+        double outMaxAbs = -1, outRel = -1, gradMaxAbs = -1, gradRel = -1;
         String outMaxAbsCase = "-", outRelCase = "-", gradMaxAbsCase = "-", gradRelCase = "-";
         final List<String> skipReasons = new ArrayList<>();
     }
@@ -88,7 +88,8 @@ class OpParityTest {
 
     private static void runCase(Path dir) throws IOException {
         ParityCase c = ParityCase.load(dir);
-        OpStats st = stats(c.op());
+        // float64 cases get their own row: their bounds (1e-10) and errors are of another order.
+        OpStats st = stats(c.dtype().equals("float32") ? c.op() : c.op() + " [" + c.dtype() + "]");
         boolean done = false;
         try {
             check(c, st);
@@ -158,7 +159,8 @@ class OpParityTest {
 
     /**
      * The case's grad_tol, except where a measured justification widens it. None is widened: every grad case
-     * passes with the generated bounds (float32 conv weight gradients included, see the report).
+     * passes with the generated bounds. The tightest were float32 conv gradients (rel_l2 1e-5; measured worst
+     * 3.1e-7, conv_k3_s1_p1) and prelu_single's weight gradient, a sum over all elements (2.6e-6).
      */
     private static Compare.Tol gradTol(ParityCase c, String input) { return c.gradTol(); }
 
@@ -201,11 +203,11 @@ class OpParityTest {
     private static synchronized void record(OpStats st, String caseName, Compare.Stats s, boolean grad) {
         if (Double.isNaN(s.maxAbs())) return;
         if (grad) {
-            if (s.maxAbs() >= st.gradMaxAbs) { st.gradMaxAbs = s.maxAbs(); st.gradMaxAbsCase = caseName; }
-            if (s.relL2() >= st.gradRel) { st.gradRel = s.relL2(); st.gradRelCase = caseName; }
+            if (s.maxAbs() > st.gradMaxAbs) { st.gradMaxAbs = s.maxAbs(); st.gradMaxAbsCase = caseName; }
+            if (s.relL2() > st.gradRel) { st.gradRel = s.relL2(); st.gradRelCase = caseName; }
         } else {
-            if (s.maxAbs() >= st.outMaxAbs) { st.outMaxAbs = s.maxAbs(); st.outMaxAbsCase = caseName; }
-            if (s.relL2() >= st.outRel) { st.outRel = s.relL2(); st.outRelCase = caseName; }
+            if (s.maxAbs() > st.outMaxAbs) { st.outMaxAbs = s.maxAbs(); st.outMaxAbsCase = caseName; }
+            if (s.relL2() > st.outRel) { st.outRel = s.relL2(); st.outRelCase = caseName; }
         }
     }
 
@@ -214,14 +216,14 @@ class OpParityTest {
         if (STATS.isEmpty()) return;
         StringBuilder b = new StringBuilder();
         int pass = 0, skip = 0, fail = 0;
-        b.append(String.format("%-20s %4s %4s %4s  %-34s %-34s %-34s %-34s%n", "op", "pass", "skip", "fail",
+        b.append(String.format("%-28s %4s %4s %4s  %-34s %-34s %-34s %-34s%n", "op", "pass", "skip", "fail",
                 "out max_abs (case)", "out rel_l2 (case)", "grad max_abs (case)", "grad rel_l2 (case)"));
         for (var e : STATS.entrySet()) {
             OpStats s = e.getValue();
             pass += s.pass;
             skip += s.skip;
             fail += s.fail;
-            b.append(String.format("%-20s %4d %4d %4d  %-34s %-34s %-34s %-34s%n", e.getKey(), s.pass, s.skip, s.fail,
+            b.append(String.format("%-28s %4d %4d %4d  %-34s %-34s %-34s %-34s%n", e.getKey(), s.pass, s.skip, s.fail,
                     fig(s.outMaxAbs, s.outMaxAbsCase), fig(s.outRel, s.outRelCase), fig(s.gradMaxAbs, s.gradMaxAbsCase), fig(s.gradRel, s.gradRelCase)));
         }
         b.append(String.format("total: %d pass, %d skip, %d fail%n", pass, skip, fail));
