@@ -1,7 +1,6 @@
 package org.magnet4j.convert;
 
 import java.io.IOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.channels.FileChannel;
@@ -9,7 +8,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,16 +19,17 @@ import java.util.Map;
  * cause, is a {@link CheckpointException} naming the file and the problem.
  */
 public final class Checkpoints {
+    /** Files at least this large are materialised on several threads. */
+    static final long PARALLEL_THRESHOLD = 4L << 20;
+
     private Checkpoints() {}
 
     public static Checkpoint load(Path file) throws CheckpointException { return load(file, LoadOptions.defaults()); }
 
     public static Checkpoint load(Path file, LoadOptions options) throws CheckpointException {
         String source = file.toString();
-        // The file is mapped, not read: storages are copied straight from the page cache into the result arrays.
-        try (Arena arena = Arena.ofConfined(); FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            MemorySegment bytes = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
-            return read(bytes, source, options);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            return read(ByteSource.of(ch, ch.size()), source, options);
         } catch (NoSuchFileException e) {
             throw new CheckpointException(source, "no such file");
         } catch (CheckpointException e) {
@@ -42,13 +41,13 @@ public final class Checkpoints {
 
     /** Reads a checkpoint held in memory; {@code sourceName} is used in messages. */
     public static Checkpoint load(byte[] content, String sourceName, LoadOptions options) throws CheckpointException {
-        return read(MemorySegment.ofArray(content), sourceName, options);
+        return read(ByteSource.of(MemorySegment.ofArray(content)), sourceName, options);
     }
 
     /** The container format of a file, from its first bytes; null when none of ours. */
     public static Checkpoint.Format sniff(Path file) throws CheckpointException {
-        try (Arena arena = Arena.ofConfined(); FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            return sniff(ch.map(FileChannel.MapMode.READ_ONLY, 0, Math.min(ch.size(), 4096), arena), ch.size());
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            return sniff(ByteSource.of(ch, ch.size()).read(0, Math.min(ch.size(), 4096)), ch.size());
         } catch (IOException | RuntimeException e) {
             throw new CheckpointException(file.toString(), "cannot read: " + e, e);
         }
@@ -61,25 +60,27 @@ public final class Checkpoints {
         return null;
     }
 
-    static Checkpoint read(MemorySegment bytes, String source, LoadOptions options) throws CheckpointException {
+    static Checkpoint read(ByteSource bytes, String source, LoadOptions options) throws CheckpointException {
         try {
-            Checkpoint.Format format = sniff(bytes, bytes.byteSize());
+            MemorySegment head = bytes.read(0, Math.min(bytes.size(), 4096));
+            Checkpoint.Format format = sniff(head, bytes.size());
             if (format == null) {
-                if (bytes.byteSize() >= 262 && new String(bytes.asSlice(257, 5).toArray(ValueLayout.JAVA_BYTE)).equals("ustar"))
+                if (head.byteSize() >= 262 && new String(head.asSlice(257, 5).toArray(ValueLayout.JAVA_BYTE)).equals("ustar"))
                     throw new CorruptInputException("legacy tar checkpoints (PyTorch < 0.4) are not supported");
                 throw new CorruptInputException("wrong magic: neither a torch.save zip, a torch.save legacy stream nor a safetensors file");
             }
             return switch (format) {
                 case SAFETENSORS -> SafetensorsReader.read(bytes, source, options);
-                case TORCH_ZIP -> fromTorch(TorchZipReader.read(ZipContainer.open(bytes), options.verifyChecksums()), format, source, options, bytes.byteSize());
-                case TORCH_LEGACY -> fromTorch(TorchLegacyReader.read(bytes), format, source, options, bytes.byteSize());
+                case TORCH_ZIP -> fromTorch(TorchZipReader.read(ZipContainer.open(bytes), options.verifyChecksums()), format, source, options, bytes.size());
+                case TORCH_LEGACY -> fromTorch(TorchLegacyReader.read(bytes), format, source, options, bytes.size());
             };
         } catch (CorruptInputException e) {
             throw new CheckpointException(source, e.getMessage());
         } catch (CheckpointException e) {
             throw e;
-        } catch (IndexOutOfBoundsException | IllegalArgumentException | IllegalStateException | ArithmeticException | ClassCastException
-                 | NullPointerException | UnsupportedOperationException e) {
+        } catch (java.io.UncheckedIOException e) {
+            throw new CheckpointException(source, "cannot read: " + e.getCause(), e.getCause());
+        } catch (RuntimeException e) {
             // Not expected (the parsers check before they read); if it happens, it is still a damaged file to the user.
             throw new CheckpointException(source, "damaged or unsupported file (" + e + ")", e);
         } catch (StackOverflowError e) {
@@ -98,23 +99,24 @@ public final class Checkpoints {
         // Map keys first, so dropped entries are never read.
         Map<String, TensorRef> mapped = mapKeys(sd.tensors(), options.keyMapping(), source);
 
-        // Materialise storage by storage: each storage's bytes are checked (CRC) and located once.
-        List<Map.Entry<String, TensorRef>> order = new ArrayList<>(mapped.entrySet());
-        order.sort(Comparator.comparing(e -> e.getValue().storage().key()));
+        // Materialise storage by storage: each storage's bytes are located and CRC-checked once, then every view
+        // over it is copied out. Storages are independent, so large files use all cores (CRC and copying dominate).
+        Map<String, List<Map.Entry<String, TensorRef>>> byStorage = new LinkedHashMap<>();
+        for (Map.Entry<String, TensorRef> e : mapped.entrySet())
+            byStorage.computeIfAbsent(e.getValue().storage().key(), k -> new ArrayList<>()).add(e);
         ViewMaterializer views = ViewMaterializer.forFileSize(fileSize);
-        Map<String, StoredTensor> out = new HashMap<>();
-        String currentKey = null;
-        MemorySegment current = null;
-        for (Map.Entry<String, TensorRef> e : order) {
-            TensorRef t = e.getValue();
-            if (!t.storage().key().equals(currentKey)) {
-                currentKey = t.storage().key();
-                current = raw.storages().bytes(t.storage());
+        Map<String, StoredTensor> out = new java.util.concurrent.ConcurrentHashMap<>();
+        var groups = byStorage.values().stream();
+        if (fileSize >= PARALLEL_THRESHOLD) groups = groups.parallel();
+        groups.forEach(group -> {
+            MemorySegment bytes = raw.storages().bytes(group.getFirst().getValue().storage());
+            for (Map.Entry<String, TensorRef> e : group) {
+                TensorRef t = e.getValue();
+                Object data = views.materialize(t, bytes, raw.storages().order());
+                StoredTensor st = new StoredTensor(e.getKey(), t.storage().type().dtype, t.shape(), data);
+                out.put(e.getKey(), options.widenHalf() ? st.widenHalf() : st);
             }
-            Object data = views.materialize(t, current, raw.storages().order());
-            StoredTensor st = new StoredTensor(e.getKey(), t.storage().type().dtype, t.shape(), data);
-            out.put(e.getKey(), options.widenHalf() ? st.widenHalf() : st);
-        }
+        });
         Map<String, StoredTensor> ordered = new LinkedHashMap<>();
         for (String k : mapped.keySet()) ordered.put(k, out.get(k));
         return new Checkpoint(source, format, ordered, info, sd.extras());

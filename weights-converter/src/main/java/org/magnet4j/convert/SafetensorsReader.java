@@ -37,13 +37,13 @@ final class SafetensorsReader {
         return n >= 2 && n <= fileSize - 8 && head.get(ValueLayout.JAVA_BYTE, 8) == '{';
     }
 
-    static Checkpoint read(MemorySegment file, String source, LoadOptions options) throws CheckpointException {
-        long n = file.get(U64, 0);
-        if (n < 2 || n > file.byteSize() - 8) throw new CorruptInputException("safetensors header length " + n + " exceeds the file");
+    static Checkpoint read(ByteSource file, String source, LoadOptions options) throws CheckpointException {
+        long n = file.read(0, 8).get(U64, 0);
+        if (n < 2 || n > file.size() - 8) throw new CorruptInputException("safetensors header length " + n + " exceeds the file");
         if (n > SafetensorsFormat.MAX_HEADER) throw new CorruptInputException("safetensors header of " + n + " bytes exceeds the 100 MB limit");
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(file.asSlice(8, n).toArray(ValueLayout.JAVA_BYTE))).toString();
+            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(file.read(8, n).toArray(ValueLayout.JAVA_BYTE))).toString();
         } catch (CharacterCodingException e) {
             throw new CorruptInputException("safetensors header is not valid UTF-8");
         }
@@ -55,7 +55,7 @@ final class SafetensorsReader {
         } catch (JsonParseException e) {
             throw new CorruptInputException("safetensors header is not valid JSON");
         }
-        long dataStart = 8 + n, dataSize = file.byteSize() - dataStart;
+        long dataStart = 8 + n, dataSize = file.size() - dataStart;
         Map<String, String> info = new LinkedHashMap<>();
         info.put("format", "safetensors");
         List<Item> items = new ArrayList<>();
@@ -94,7 +94,7 @@ final class SafetensorsReader {
             long numel = it.end - it.begin == 0 ? 0 : (it.end - it.begin) / it.type.elementSize();
             StorageRef ref = new StorageRef(it.name, it.type, "cpu", numel, 0, numel);
             TensorRef t = TensorRef.checked(ref, 0, toLongs(it.shape), contiguousStrides(it.shape));
-            Object data = views.materialize(t, file.asSlice(dataStart + it.begin, it.end - it.begin), ByteOrder.LITTLE_ENDIAN);
+            Object data = views.materialize(t, file.read(dataStart + it.begin, it.end - it.begin), ByteOrder.LITTLE_ENDIAN);
             StoredTensor st = new StoredTensor(e.getKey(), it.type.dtype, it.shape, data);
             tensors.put(e.getKey(), options.widenHalf() ? st.widenHalf() : st);
         }

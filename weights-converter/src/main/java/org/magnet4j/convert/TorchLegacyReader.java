@@ -21,7 +21,7 @@ final class TorchLegacyReader {
 
     private TorchLegacyReader() {}
 
-    static RawCheckpoint read(MemorySegment file) {
+    static RawCheckpoint read(ByteSource file) {
         PickleGlobals globals = PickleGlobals.forCheckpoints();
         long pos = 0;
         PickleMachine magicPickle = new PickleMachine(file, pos, globals, null);
@@ -56,14 +56,14 @@ final class TorchLegacyReader {
             if (!(k instanceof String key)) throw new CorruptInputException("legacy storage key list holds a " + PickleMachine.describe(k));
             StorageRef ref = roots.get(key);
             if (ref == null) throw new CorruptInputException("storage " + PickleGlobals.printable(key) + " is listed but no tensor uses it");
-            if (file.byteSize() - pos < 8) throw new CorruptInputException("file is truncated before storage " + PickleGlobals.printable(key));
-            long n = file.get(count, pos);
+            if (file.size() - pos < 8) throw new CorruptInputException("file is truncated before storage " + PickleGlobals.printable(key));
+            long n = file.read(pos, 8).get(count, 0);
             if (n != ref.rootNumel())
                 throw new CorruptInputException("storage " + PickleGlobals.printable(key) + " holds " + n + " elements but the pickle declared " + ref.rootNumel());
             long bytes = n * ref.type().elementSize(); // n <= MAX_ELEMENTS (checked in storage()), no overflow
-            if (bytes > file.byteSize() - pos - 8)
+            if (bytes > file.size() - pos - 8)
                 throw new CorruptInputException("storage " + PickleGlobals.printable(key) + " declares " + bytes + " bytes but only "
-                        + (file.byteSize() - pos - 8) + " are left in the file (truncated?)");
+                        + (file.size() - pos - 8) + " are left in the file (truncated?)");
             if (starts.putIfAbsent(key, pos + 8) != null) throw new CorruptInputException("storage " + PickleGlobals.printable(key) + " is listed twice");
             pos += 8 + bytes;
         }
@@ -76,7 +76,7 @@ final class TorchLegacyReader {
             @Override public MemorySegment bytes(StorageRef ref) {
                 Long start = starts.get(ref.key());
                 if (start == null) throw new CorruptInputException("storage " + PickleGlobals.printable(ref.key()) + " has no data in the file");
-                return file.asSlice(start, ref.rootNumel() * ref.type().elementSize());
+                return file.read(start, ref.rootNumel() * ref.type().elementSize());
             }
 
             @Override public ByteOrder order() { return order; }

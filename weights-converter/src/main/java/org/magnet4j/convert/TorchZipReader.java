@@ -47,7 +47,7 @@ final class TorchZipReader {
 
         Map<String, StorageRef> storages = new HashMap<>();
         PickleMachine.PersistentLoader loader = pid -> storage(zip, prefix, storages, pid);
-        PickleMachine m = new PickleMachine(zip.data(zip.entry(pkl), verifyCrc), 0, PickleGlobals.forCheckpoints(), loader);
+        PickleMachine m = new PickleMachine(ByteSource.of(zip.data(zip.entry(pkl), verifyCrc)), 0, PickleGlobals.forCheckpoints(), loader);
         Object root = m.load();
         info.put("pickle protocol", String.valueOf(Math.max(m.protocol(), 0)));
 

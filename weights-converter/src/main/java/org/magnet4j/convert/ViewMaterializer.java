@@ -14,7 +14,7 @@ import java.nio.ByteOrder;
  */
 final class ViewMaterializer {
     private final long budget;
-    private long used;
+    private final java.util.concurrent.atomic.AtomicLong used = new java.util.concurrent.atomic.AtomicLong();
 
     ViewMaterializer(long budgetBytes) { this.budget = budgetBytes; }
 
@@ -25,10 +25,9 @@ final class ViewMaterializer {
         StorageType type = t.storage().type();
         int n = (int) t.numel(); // checked <= MAX_ELEMENTS when the TensorRef was built
         long bytes = (long) n * type.dtype.byteSize();
-        if (bytes > budget - used)
+        if (used.addAndGet(bytes) > budget) // reserve first, so concurrent callers cannot overshoot together
             throw new CorruptInputException("tensors would take more than " + budget + " bytes in memory from a file this size"
                     + " (views overlapping or expanded without limit)");
-        used += bytes;
         Object out = switch (type) {
             case FLOAT -> new float[n];
             case DOUBLE -> new double[n];

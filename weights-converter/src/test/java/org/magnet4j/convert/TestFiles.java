@@ -112,7 +112,7 @@ final class TestFiles {
     static Map<String, byte[]> unzip(byte[] zip) throws IOException {
         // torch writes stored entries with data descriptors, which ZipInputStream refuses; our reader copes.
         Map<String, byte[]> m = new LinkedHashMap<>();
-        ZipContainer z = ZipContainer.open(java.lang.foreign.MemorySegment.ofArray(zip));
+        ZipContainer z = ZipContainer.open(ByteSource.of(java.lang.foreign.MemorySegment.ofArray(zip)));
         for (ZipContainer.Entry e : z.entries().values())
             m.put(e.name(), z.data(e, true).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
         return m;
