@@ -1,0 +1,25 @@
+package org.magnet4j.kernels.opencl;
+
+import org.magnet4j.tensor.DType;
+import org.magnet4j.tensor.Tensor;
+
+/** Stable sort along a dim: a per-line merge sort on (key, index) scratch; topk and median come from it. */
+final class SortOps {
+    private final OpenClBackend be;
+
+    SortOps(OpenClBackend be) { this.be = be; }
+
+    Tensor[] sort(Tensor x, int dim, boolean descending) {
+        Tensor xc = be.contig(x);
+        int[] l = ReduceOps.layout(x.shape(), dim);
+        Tensor vals = be.empty(x.dtype(), x.shape()), idx = be.empty(DType.INT64, x.shape());
+        int n = x.numel();
+        if (n == 0) return new Tensor[] {vals, idx};
+        boolean dbl = be.dbl(x.dtype());
+        DType keyType = dbl ? DType.FLOAT64 : DType.FLOAT32;
+        Tensor k0 = be.empty(keyType, n), k1 = be.empty(keyType, n), i0 = be.empty(DType.INT32, n), i1 = be.empty(DType.INT32, n);
+        be.launch("sort", dbl, "sort_lines").buf(xc).i32(xc.dtype().ordinal()).i32(xc.offset()).buf(vals).buf(idx)
+                .buf(k0).buf(k1).buf(i0).buf(i1).i32(l[0]).i32(l[1]).i32(l[2]).i32(descending).run((long) l[0] * l[2]);
+        return new Tensor[] {vals, idx};
+    }
+}
