@@ -219,6 +219,8 @@ public final class OpenClBackend implements Backend {
 
     @Override public Tensor[] sort(Tensor x, int dim, boolean descending) { return sorting.sort(x, dim, descending); }
 
+    @Override public Tensor[] median(Tensor x, int dim) { return sorting.median(x, dim); }
+
     @Override public Tensor interpolate(Tensor x, int outH, int outW, InterpMode mode, boolean alignCorners, double scaleH, double scaleW) {
         return sampling.interpolate(x, outH, outW, mode, alignCorners, scaleH, scaleW);
     }

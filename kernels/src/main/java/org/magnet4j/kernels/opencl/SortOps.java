@@ -22,4 +22,18 @@ final class SortOps {
                 .buf(k0).buf(k1).buf(i0).buf(i1).i32(l[0]).i32(l[1]).i32(l[2]).i32(descending).run((long) l[0] * l[2]);
         return new Tensor[] {vals, idx};
     }
+
+    /** The lower median by stable ascending rank; a line holding NaN gives its first NaN (the CPU rule). */
+    Tensor[] median(Tensor x, int dim) {
+        Tensor[] s = sort(x, dim, false);
+        int m = (x.dim() == 0 ? 1 : x.shape()[dim]) - 1;
+        Tensor vals = be.copyOf(s[0].narrow(dim, m / 2, 1)), idx = be.copyOf(s[1].narrow(dim, m / 2, 1));
+        if (x.dtype().isFloating()) {
+            Tensor xc = be.contig(x);
+            int[] l = ReduceOps.layout(x.shape(), dim);
+            be.launch("sort", be.dbl(x.dtype()), "median_nan").buf(xc).i32(xc.dtype().ordinal()).i32(xc.offset()).buf(vals).buf(idx)
+                    .i32(l[0]).i32(l[1]).i32(l[2]).run((long) l[0] * l[2]);
+        }
+        return new Tensor[] {vals, idx};
+    }
 }

@@ -3,6 +3,8 @@
 #ifdef USE_FP64
 #pragma OPENCL EXTENSION cl_khr_fp64 : enable
 #endif
+// No a*b+c contraction into fma: results then follow the CPU backend's (Java's) rounding step by step.
+#pragma OPENCL FP_CONTRACT OFF
 #ifndef ACC
 #define ACC float
 #endif

@@ -43,3 +43,18 @@ kernel void sort_lines(global const uchar* x, int xdt, int xoff, global uchar* v
         outIdx[j] = ia[k];
     }
 }
+
+// median: a line holding NaN gives its first NaN and that index (as PyTorch); vals/outIdx are [outer, 1, inner].
+kernel void median_nan(global const uchar* x, int xdt, int xoff, global uchar* vals, global long* outIdx,
+                       int outer, int len, int inner) {
+    int line = get_global_id(0);
+    if (line >= outer * inner) return;
+    int o = line / inner, in = line % inner, start = xoff + o * len * inner + in;
+    for (int k = 0; k < len; k++) {
+        if (isnan(ld(x, xdt, start + k * inner))) {
+            cp(x, start + k * inner, vals, line, esize(xdt));
+            outIdx[line] = k;
+            return;
+        }
+    }
+}

@@ -15,6 +15,7 @@ import org.magnet4j.tensor.BackendUnavailableException;
 import org.magnet4j.tensor.Backends;
 import org.magnet4j.tensor.Conv2dParams;
 import org.magnet4j.tensor.DType;
+import org.magnet4j.tensor.InterpMode;
 import org.magnet4j.tensor.Pool2dParams;
 import org.magnet4j.tensor.Sampling;
 import org.magnet4j.tensor.Tensor;
@@ -246,6 +247,46 @@ class OpenClConformanceTest {
         Tensor cpuLeaf = x.detach().requiresGrad(true);
         cpuLeaf.gather(1, top[1].narrow(1, 0, 3).to(org.magnet4j.tensor.Device.CPU).contiguous()).sum().backward();
         assertArrayEquals(cpuLeaf.grad().toDoubleArray(), leaf.grad().toDoubleArray(), 0.0, "topk backward");
+    }
+
+    @ParameterizedTest @EnumSource(F.class) void sortAgainstCpu(F f) {
+        DType t = dt(f);
+        Tensor x = ties(120, t, 6, 33, 5);
+        Tensor withNan = Tensor.where(randn(121, DType.FLOAT32, 6, 33, 5).gt(1.6), x.scalarLike(Double.NaN), x);
+        for (int d = 0; d < 3; d++) {
+            int dim = d;
+            check("sort asc/desc ties+NaN " + t, in -> {
+                Tensor v = in.get(0).transpose(0, 2);
+                Tensor[] a = v.sort(dim, false), b = v.sort(dim, true);
+                return new Tensor[] {a[0], a[1], b[0], b[1]};
+            }, true, true, withNan);
+            check("topk/median ties " + t, in -> {
+                Tensor v = in.get(0).permute(1, 2, 0);
+                Tensor[] a = v.topk(3, dim, true), b = v.topk(2, dim, false), m = v.median(dim, false);
+                return new Tensor[] {a[0], a[1], b[0], b[1], m[0], m[1]};
+            }, true, true, x);
+        }
+        check("median with NaN " + t, in -> in.get(0).median(1, true), false, true, withNan);
+        check("sort int64", in -> in.get(0).sort(1, true), false, true, randn(122, DType.FLOAT64, 4, 50).mul(3).to(DType.INT64));
+    }
+
+    @ParameterizedTest @EnumSource(F.class) void sampling(F f) {
+        DType t = dt(f);
+        Tensor x = randn(130, t, 2, 3, 7, 9);
+        for (InterpMode mode : InterpMode.values())
+            for (boolean ac : new boolean[] {false, true}) {
+                check("interpolate " + mode + " ac=" + ac + " " + t, in -> new Tensor[] {
+                    Sampling.interpolate(in.get(0), 13, 20, mode, ac), Sampling.interpolate(in.get(0).transpose(2, 3), 5, 4, mode, ac),
+                    Sampling.interpolate(in.get(0), 14, 9, mode, ac), Sampling.interpolateScale(in.get(0), 1.5, 0.5, mode, ac)}, true, false, x);
+            }
+        Tensor grid = Tensor.rand(new java.util.SplittableRandom(131), 2, 5, 6, 2).mul(2.4).sub(1.2).to(t);
+        for (boolean ac : new boolean[] {false, true})
+            check("grid_sample ac=" + ac + " " + t, in -> Sampling.gridSample(in.get(0), in.get(1), ac), true, false, x, grid);
+        Tensor boxes = Tensor.fromArray(new double[] {0, 0.5, 1.0, 6.2, 5.5, 1, 2.0, 0.0, 8.5, 6.9, 0, -1.5, 3.0, 4.0, 9.0, 1, 3.0, 3.0, 3.2, 3.1}, 4, 5).to(t);
+        for (boolean aligned : new boolean[] {false, true})
+            for (int ratio : new int[] {0, 2})
+                check("roi_align aligned=" + aligned + " ratio=" + ratio + " " + t,
+                        in -> Sampling.roiAlign(in.get(0), in.get(1), 3, 4, 0.8, ratio, aligned), true, false, x, boxes);
     }
 
     @ParameterizedTest @EnumSource(F.class) void networkForwardBackward(F f) {
