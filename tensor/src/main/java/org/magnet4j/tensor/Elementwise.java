@@ -16,6 +16,11 @@ final class Elementwise {
 
     static Tensor binary(BinaryOp op, Tensor a, Tensor b) {
         String name = op.name().toLowerCase();
+        if (!a.device().equals(b.device())) {
+            // a one-element CPU tensor (a scalar, e.g. nn's "+ 1" counters) joins the other operand's device, as in PyTorch
+            if (b.device().isCpu() && b.numel() == 1) b = b.to(a.device());
+            else if (a.device().isCpu() && a.numel() == 1) a = a.to(b.device());
+        }
         if (!a.device().equals(b.device()))
             throw new TensorException(name + ": tensors on different devices, " + a.device() + " " + a.describe() + " and " + b.device() + " " + b.describe());
         int[] shape = Shapes.broadcast(name, a.shapeRef(), b.shapeRef());
