@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** Entry point of the runnable jar: one subcommand per tool. */
 @Command(name = "magnet", mixinStandardHelpOptions = true, version = "magnet4j 0.1.0",
         description = "MagNet multi-scale segmentation and the magnet4j engine, in pure Java.",
-        subcommands = {DemoCommand.class, ConvertCommand.class, InspectCommand.class, SmokeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, ForwardCommand.class, ConvertCommand.class, InspectCommand.class, BenchCommand.class, SmokeCommand.class, CommandLine.HelpCommand.class})
 public final class MagnetCli {
     public static void main(String[] args) {
         int code = new CommandLine(new MagnetCli())

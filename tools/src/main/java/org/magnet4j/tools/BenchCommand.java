@@ -1,0 +1,132 @@
+package org.magnet4j.tools;
+
+import com.google.gson.JsonObject;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.magnet4j.kernels.cpu.Parallel;
+import org.magnet4j.magnet.data.ImageIo;
+import org.magnet4j.magnet.data.RgbImage;
+import org.magnet4j.magnet.models.BnFolding;
+import org.magnet4j.magnet.models.ModelRegistry;
+import org.magnet4j.magnet.pipeline.ImagePatchSource;
+import org.magnet4j.magnet.pipeline.MagNetSettings;
+import org.magnet4j.magnet.pipeline.ProgressiveInference;
+import org.magnet4j.magnet.pipeline.StageListener;
+import org.magnet4j.magnet.run.MagNetModels;
+import org.magnet4j.nn.Init;
+import org.magnet4j.nn.Module;
+import org.magnet4j.tensor.GradMode;
+import org.magnet4j.tensor.Tensor;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Whole-model and whole-pipeline timings next to PyTorch's, measured in the same invocation with the
+ * same thread count. Kernel-level numbers come from the JMH benchmarks (benchmarks/).
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchCommand.Model.class, BenchCommand.Pipeline.class},
+        description = "Time a model forward or the whole MagNet pipeline, here and in PyTorch, and print the ratio.")
+final class BenchCommand {
+    /** Must run before any kernel class loads: the pool size is fixed when it is created. */
+    static void setThreads(int threads) {
+        if (threads > 0) System.setProperty("magnet.threads", Integer.toString(threads));
+    }
+
+    static void printRatio(String what, double javaSeconds, JsonObject torch, String key) {
+        if (torch == null) {
+            System.out.printf("%s: java %.3f s (no PyTorch figure)%n", what, javaSeconds);
+            return;
+        }
+        double t = torch.get(key).getAsDouble();
+        System.out.printf("%s: java %.3f s, pytorch %s %.3f s (%d threads), java/pytorch = %.2f%n", what, javaSeconds,
+                torch.get("torch").getAsString(), t, torch.get("threads").getAsInt(), javaSeconds / t);
+    }
+
+    @Command(name = "model", mixinStandardHelpOptions = true, description = "Median forward time of one backbone (random weights, eval, no grad).")
+    static final class Model implements Callable<Integer> {
+        @Option(names = "--model", defaultValue = "hrnet18+ocr", description = "Backbone (default ${DEFAULT-VALUE}).")
+        String model;
+
+        @Option(names = "--num_classes", defaultValue = "19") int numClasses;
+
+        @Option(names = "--shape", arity = "4", description = "Input N C H W (default 1 3 128 256).")
+        int[] shape = {1, 3, 128, 256};
+
+        @Option(names = "--threads", defaultValue = "0", description = "Threads for both engines (0 = all cores).")
+        int threads;
+
+        @Option(names = "--repeat", defaultValue = "5") int repeat;
+
+        @Option(names = "--no_fold_bn", description = "Time with batch norms unfolded.") boolean noFold;
+
+        @Option(names = "--no_pytorch", description = "Skip the PyTorch run.") boolean noTorch;
+
+        @Override public Integer call() {
+            setThreads(threads);
+            Init.manualSeed(0);
+            Module m = ModelRegistry.create(model, numClasses);
+            m.eval();
+            if (!noFold) BnFolding.fold(m);
+            Tensor x = Tensor.randn(new java.util.SplittableRandom(0), shape);
+            List<Double> times = new ArrayList<>();
+            Runtime rt = Runtime.getRuntime();
+            long peak = 0;
+            try (var g = GradMode.noGrad()) {
+                for (int i = 0; i < repeat + 1; i++) {
+                    long t0 = System.nanoTime();
+                    m.forward(x);
+                    if (i > 0) times.add((System.nanoTime() - t0) / 1e9);
+                    peak = Math.max(peak, rt.totalMemory() - rt.freeMemory());
+                }
+            }
+            double median = median(times);
+            System.out.printf("%s %s, %d threads: java median %.3f s over %d runs (after 1 warm-up); heap in use after runs %.0f MB%n",
+                    model, Arrays.toString(shape), Parallel.threads(), median, repeat, peak / 1e6);
+            JsonObject torch = noTorch ? null : new PyTorchRunner(PyTorchRunner.findRepo()).run("parity/bench/bench_model.py", List.of(
+                    "--model", model, "--num_classes", "" + numClasses, "--shape", "" + shape[0], "" + shape[1], "" + shape[2], "" + shape[3],
+                    "--threads", "" + Parallel.threads(), "--repeat", "" + repeat));
+            printRatio(model + " forward", median, torch, "median_s");
+            return 0;
+        }
+    }
+
+    @Command(name = "pipeline", mixinStandardHelpOptions = true,
+            description = "Wall time of the Cityscapes MagNet pipeline on the fixture image (settings of reference/pipeline_cityscapes/run.json).")
+    static final class Pipeline implements Callable<Integer> {
+        @Option(names = "--fixtures", defaultValue = "../shared/fixtures", description = "The shared fixtures folder (default ${DEFAULT-VALUE}).")
+        Path fixtures;
+
+        @Option(names = "--threads", defaultValue = "0", description = "Threads for both engines (0 = all cores).")
+        int threads;
+
+        @Option(names = "--no_pytorch", description = "Skip the PyTorch run.") boolean noTorch;
+
+        @Override public Integer call() {
+            setThreads(threads);
+            Path ck = fixtures.resolve("checkpoints");
+            MagNetSettings s = MagNetSettings.cityscapes();
+            MagNetModels models = MagNetModels.load("hrnet18+ocr", 19, ck.resolve("hrnet18_ocr_c19.pth"),
+                    List.of(ck.resolve("refinement_c19_512.pth"), ck.resolve("refinement_c19_1024.pth"), ck.resolve("refinement_c19_2048.pth")),
+                    3, true, null);
+            RgbImage img = ImageIo.readRgb(fixtures.resolve("images/frankfurt_000001_003056_leftImg8bit.png"));
+            long t0 = System.nanoTime();
+            StageListener log = (stage, scale, p, n, nanos) -> System.out.printf("  stage %d %s: %d patches, %.1f s%n", stage, scale, n, nanos / 1e9);
+            new ProgressiveInference(s, models.backbone()::forward, models.refinerFunctions(), log).run(new ImagePatchSource(img, s));
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            JsonObject torch = noTorch ? null : new PyTorchRunner(PyTorchRunner.findRepo()).run("parity/pipeline/magnet_pipeline.py",
+                    List.of("--fixtures", fixtures.toAbsolutePath().toString(), "--threads", "" + Parallel.threads()));
+            printRatio("Cityscapes pipeline (" + Parallel.threads() + " threads)", seconds, torch, "seconds");
+            return 0;
+        }
+    }
+
+    static double median(List<Double> v) {
+        List<Double> s = new ArrayList<>(v);
+        s.sort(null);
+        int n = s.size();
+        return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+    }
+}
