@@ -100,6 +100,10 @@ public final class CpuBackend implements Backend {
 
     @Override public Tensor[] sort(Tensor x, int dim, boolean descending) { return SortKernels.sort(this, x, dim, descending); }
 
+    @Override public Tensor[] topk(Tensor x, int k, int dim, boolean largest) { return SortKernels.topk(this, x, k, dim, largest); }
+
+    @Override public Tensor[] median(Tensor x, int dim) { return SortKernels.median(this, x, dim); }
+
     @Override public Tensor unfold(Tensor x, int kH, int kW, Conv2dParams p) { return LinearKernels.unfold(this, x, kH, kW, p); }
 
     @Override public Tensor interpolate(Tensor x, int outH, int outW, InterpMode mode, boolean alignCorners, double scaleH, double scaleW) {
