@@ -1,0 +1,20 @@
+package org.magnet4j.convert;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import java.util.Map;
+
+/**
+ * What a torch container reader produces: the unpickled object (tensors in it are {@link TensorRef}s, no data read
+ * yet), where each storage's bytes are, and facts about the file for {@code inspect}.
+ */
+record RawCheckpoint(Object root, StorageSource storages, Map<String, String> info) {
+
+    /** The bytes of root storages, checked to hold all the elements the pickle declared. */
+    interface StorageSource {
+        /** Exactly rootNumel * elementSize bytes. */
+        MemorySegment bytes(StorageRef ref);
+
+        ByteOrder order();
+    }
+}
