@@ -14,6 +14,8 @@ public class Conv2d extends Module {
     private final Parameter bias;
 
     public Conv2d(int in, int out, int kernel, int stride, int padding, int dilation, int groups, boolean bias) {
+        if (in < 1 || out < 1 || kernel < 1 || groups < 1 || in % groups != 0 || out % groups != 0)
+            throw new IllegalArgumentException("Conv2d: in " + in + " and out " + out + " channels must be positive multiples of groups " + groups + ", kernel " + kernel + " positive");
         this.in = in;
         this.out = out;
         this.kernelH = kernel;
