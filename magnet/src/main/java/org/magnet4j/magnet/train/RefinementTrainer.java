@@ -156,7 +156,8 @@ public final class RefinementTrainer {
 
     /** Trains the remaining epochs, writing checkpoints, metrics and the plot after each. */
     public List<EpochSummary> run(PrintStream out, EpochListener listener) {
-        AtomicText.write(runDir.resolve("config.json"), new GsonBuilder().setPrettyPrinting().create().toJson(cfg) + "\n");
+        AtomicText.write(runDir.resolve("config.json"), new GsonBuilder().setPrettyPrinting().serializeNulls()
+                .setFieldNamingPolicy(com.google.gson.FieldNamingPolicy.LOWER_CASE_WITH_UNDERSCORES).create().toJson(cfg) + "\n");
         int perEpoch = (entries.size() + cfg.batchSize() - 1) / cfg.batchSize();
         if (out != null) {
             out.printf(Locale.ROOT, "training refinement (%,d parameters) on %d images, %d steps per epoch, epochs %d..%d; run folder %s%n",

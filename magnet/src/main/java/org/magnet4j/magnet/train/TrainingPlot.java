@@ -79,7 +79,7 @@ public final class TrainingPlot {
                 px = x;
                 py = y;
             }
-            text(g, names.get(k), right - 80, top + 15 + 15 * k);
+            text(g, names.get(k), left + 90 * k, H - 12);
         }
     }
 

@@ -117,6 +117,16 @@ class EvaluationTest {
         assertEquals((coarse[1] + coarse[2]) / 6, r.meanIoUCoarse(), 1e-12);
     }
 
+    @Test void anUnreadableImageIsNamed() throws Exception {
+        Path list = SyntheticData.cityscapes(dir, 1);
+        Path img = dir.resolve("leftImg8bit/val/synth/synth_000000_000019_leftImg8bit.png");
+        Files.writeString(img, "not an image");
+        var ex = org.junit.jupiter.api.Assertions.assertThrows(org.magnet4j.magnet.data.ImageFileException.class, () ->
+                new Evaluation(Datasets.cityscapes(), SyntheticData.settings(), SyntheticData.backbone(19, 0, 1)::forward, List.of(FINE))
+                        .run(Datalist.read(list, dir), null, null));
+        assertTrue(ex.getMessage().contains(img.toString()) && ex.getMessage().contains("not a PNG or JPEG"), ex.getMessage());
+    }
+
     @Test void customDatasetDefinitionNeedsNoCode() throws Exception {
         Path list = SyntheticData.cityscapes(dir, 1);
         Path def = dir.resolve("two.json");

@@ -73,7 +73,7 @@ class RefinementTrainerTest {
         assertEquals(TrainingPlot.W, plot.width());
         JsonObject cfg = JsonParser.parseString(Files.readString(run.resolve("config.json"))).getAsJsonObject();
         assertEquals(0.9, cfg.get("momentum").getAsDouble(), 0);
-        assertEquals(2, cfg.get("batchSize").getAsInt());
+        assertEquals(2, cfg.get("batch_size").getAsInt());
 
         // --pretrained_refinement loads an epoch checkpoint back
         TrainConfig more = new TrainConfig(config(list, dir.resolve("runs2"), 1).dataset(), dir.toString(), list.toString(),
