@@ -26,7 +26,8 @@ public final class Progress {
 
     /** In place when the JVM has a terminal and the stream is standard output. */
     public static Progress create(PrintStream out, String label, int total) {
-        return new Progress(out, label, total, out == System.out && System.console() != null);
+        java.io.Console c = System.console();
+        return new Progress(out, label, total, out == System.out && c != null && c.isTerminal());
     }
 
     /** Reports that {@code done} of the total items are finished. */
