@@ -104,6 +104,16 @@ class RefinementTrainerTest {
                 "same optimizer and scheduler state, byte for byte");
     }
 
+    @Test void deepglobeLayoutWithoutIgnoreLabelTrains() throws Exception {
+        Path list = SyntheticData.deepglobe(dir, 2);
+        TrainConfig cfg = TrainConfig.of("deepglobe", dir.toString(), list.toString(), List.of("32-16", "64-32", "128-64"), 32, 16, 32, 16,
+                "synthetic", 7, "none", null, 2, 1, 0.01, 1, dir.resolve("runs").toString(), "dg");
+        RefinementTrainer t = new RefinementTrainer(cfg, Datasets.deepglobe(), Datalist.read(list, dir), SyntheticData.backbone(7, 1, 2), null);
+        RefinementTrainer.EpochSummary s = t.run(null, null).get(0);
+        assertTrue(Double.isFinite(s.loss()) && s.loss() > 0, s.toString());
+        assertTrue(s.fwIoUFine() > 0.5, "the known backbone's fine prediction is mostly right: " + s);
+    }
+
     @Test void samplesFollowTrainPy() {
         RgbImage img = SyntheticData.image(0);
         GrayImage lab = GrayImage.zeros(SyntheticData.W, SyntheticData.H);
