@@ -44,6 +44,8 @@ final class DemoCommand implements Callable<Integer> {
         SegmentationDataset dataset = Datasets.byName(opts.dataset);
         RgbImage img = ImageIo.readRgb(image);
         List<Scale> scales = s.scales();
+        opts.checkClasses(dataset);
+        opts.checkRefinementCount(scales.size() - 1, s.nPatches() != 0);
         MagNetModels models = MagNetModels.load(opts.model, opts.numClasses, opts.pretrained, opts.pretrainedRefinement,
                 scales.size() - 1, !opts.noFoldBn, out);
         Scale last = scales.get(scales.size() - 1);

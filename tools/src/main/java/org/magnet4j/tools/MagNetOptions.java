@@ -57,7 +57,30 @@ final class MagNetOptions {
     @Option(names = "--no_fold_bn", description = "Keep batch norms separate instead of folding them into convolutions.")
     boolean noFoldBn;
 
+    /** The backbone's class count must be the dataset's (a mismatch otherwise surfaces as a bare size mismatch). */
+    void checkClasses(org.magnet4j.magnet.data.SegmentationDataset dataset) {
+        if (numClasses != dataset.numClasses())
+            throw new IllegalArgumentException("--num_classes " + numClasses + " does not match dataset " + dataset.name() + ", which has "
+                    + dataset.numClasses() + " classes");
+    }
+
+    /** One refinement file for every stage, or one per refined stage (in scale order). */
+    void checkRefinementCount(int refinedStages, boolean needed) {
+        int n = pretrainedRefinement.size();
+        if (refinedStages == 0) return;
+        List<Scale> sc = Scale.parseList(scales);
+        String stages = sc.subList(1, sc.size()).toString();
+        if (n == 0 && needed)
+            throw new IllegalArgumentException("--pretrained_refinement is missing: give 1 file (shared by every refined stage) or "
+                    + refinedStages + " (one per refined scale " + stages + "), or --n_patches 0 for the coarse prediction only");
+        if (n != 0 && n != 1 && n != refinedStages)
+            throw new IllegalArgumentException(n + " --pretrained_refinement files given for " + refinedStages + " refined scales " + stages
+                    + ": give 1 file (shared by every refined stage) or " + refinedStages + " (one per refined scale, in that order)");
+    }
+
     MagNetSettings settings() {
+        if (cropSize[0] <= 0 || cropSize[1] <= 0) throw new IllegalArgumentException("--crop_size must be positive, got " + cropSize[0] + " " + cropSize[1]);
+        if (inputSize[0] <= 0 || inputSize[1] <= 0) throw new IllegalArgumentException("--input_size must be positive, got " + inputSize[0] + " " + inputSize[1]);
         return new MagNetSettings(Scale.parseList(scales), cropSize[0], cropSize[1], inputSize[0], inputSize[1],
                 nPoints, nPatches, smoothKernel, subBatchSize, mostUncertainFirst, zeroCertaintyOutsideRefined);
     }

@@ -35,8 +35,8 @@ public record MagNetModels(Module backbone, List<RefinementMagNet> refiners) {
             refiners.add(r);
         }
         if (foldBatchNorm) {
-            BnFolding.fold(backbone);
-            for (RefinementMagNet r : refiners) BnFolding.fold(r);
+            BnFolding.foldForInference(backbone);
+            for (RefinementMagNet r : refiners) BnFolding.foldForInference(r);
         }
         return new MagNetModels(backbone, refiners);
     }

@@ -7,6 +7,11 @@ import java.util.Map;
 import org.magnet4j.convert.Checkpoint;
 import org.magnet4j.convert.CheckpointException;
 import org.magnet4j.convert.Checkpoints;
+import org.magnet4j.convert.LoadOptions;
+import org.magnet4j.convert.SafetensorsWriter;
+import org.magnet4j.convert.StoredTensor;
+import org.magnet4j.convert.TorchZipWriter;
+import org.magnet4j.tensor.DType;
 import org.magnet4j.nn.LoadReport;
 import org.magnet4j.nn.Module;
 import org.magnet4j.nn.StateDictException;
@@ -19,6 +24,46 @@ import org.magnet4j.tensor.Tensor;
  */
 public final class Weights {
     private Weights() {}
+
+    /**
+     * Writes tensors as a torch.save zip checkpoint ({@code .pth}, loadable by PyTorch's {@code torch.load}) or,
+     * for a {@code .safetensors} name, as safetensors. The file appears atomically.
+     */
+    public static void save(Map<String, Tensor> tensors, Path file) {
+        Map<String, StoredTensor> stored = new LinkedHashMap<>();
+        tensors.forEach((k, v) -> stored.put(k, stored(k, v)));
+        try {
+            Path dir = file.toAbsolutePath().getParent();
+            if (dir != null) Files.createDirectories(dir);
+            if (file.getFileName().toString().endsWith(".safetensors")) SafetensorsWriter.write(file, stored, Map.of());
+            else TorchZipWriter.write(file, stored);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("cannot write checkpoint " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Every tensor of a checkpoint under its stored name (no prefix stripping), in file order. */
+    public static Map<String, Tensor> readAll(Path file) {
+        if (!Files.isRegularFile(file)) throw new IllegalArgumentException("checkpoint not found: " + file.toAbsolutePath());
+        try {
+            Map<String, Tensor> out = new LinkedHashMap<>();
+            Checkpoints.load(file, LoadOptions.raw()).tensors().forEach((k, v) -> out.put(k, v.toTensor()));
+            return out;
+        } catch (CheckpointException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    private static StoredTensor stored(String name, Tensor t) {
+        Tensor c = t.detach().contiguous();
+        int[] shape = c.shape();
+        return switch (c.dtype()) {
+            case FLOAT32 -> new StoredTensor(name, DType.FLOAT32, shape, c.toFloatArray());
+            case FLOAT64 -> new StoredTensor(name, DType.FLOAT64, shape, c.toDoubleArray());
+            case INT64 -> new StoredTensor(name, DType.INT64, shape, c.toLongArray());
+            default -> new StoredTensor(name, c.dtype(), shape, c.download());
+        };
+    }
 
     public static LoadReport load(Module model, Path file, boolean strict) {
         if (!Files.isRegularFile(file))

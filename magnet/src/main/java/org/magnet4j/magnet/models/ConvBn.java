@@ -1,0 +1,66 @@
+package org.magnet4j.magnet.models;
+
+import org.magnet4j.nn.layers.BatchNorm2d;
+import org.magnet4j.nn.layers.Conv2d;
+import org.magnet4j.tensor.DType;
+import org.magnet4j.tensor.GradMode;
+import org.magnet4j.tensor.Tensor;
+
+/**
+ * A convolution followed by a batch norm, both registered by their owner under PyTorch's names. Applies
+ * them one after the other, or, when batch-norm folding is on and the norm is in eval mode, as one
+ * convolution with the folded weight {@code w * gamma / sqrt(var + eps)} and bias
+ * {@code beta + (b - mean) * gamma / sqrt(var + eps)}. The folded pair is computed in float64 and cached
+ * until any of the tensors it came from is replaced (state-dict load, dtype or device move).
+ */
+public final class ConvBn {
+    private final Conv2d conv;
+    private final BatchNorm2d bn;
+    private boolean folding;
+    private Tensor[] source; // the tensors the cache was computed from
+    private Tensor foldedWeight, foldedBias;
+
+    public ConvBn(Conv2d conv, BatchNorm2d bn) {
+        this.conv = conv;
+        this.bn = bn;
+    }
+
+    public Conv2d conv() { return conv; }
+
+    public BatchNorm2d bn() { return bn; }
+
+    public boolean folding() { return folding; }
+
+    /** Turns folding on or off; it only takes effect while the batch norm is in eval mode. */
+    public void setFolding(boolean on) {
+        folding = on;
+        if (!on) source = null;
+    }
+
+    public Tensor apply(Tensor x) {
+        if (!folding || bn.isTraining()) return bn.forward(conv.forward(x));
+        refreshFolded();
+        return x.conv2d(foldedWeight, foldedBias, conv.params);
+    }
+
+    private void refreshFolded() {
+        Tensor[] now = {conv.weight(), conv.bias(), bn.weight(), bn.bias(), bn.runningMean(), bn.runningVar()};
+        if (source != null && sameObjects(source, now)) return;
+        try (var g = GradMode.noGrad()) {
+            DType dt = conv.weight().dtype();
+            Tensor scale = bn.runningVar().to(DType.FLOAT64).add(bn.eps).sqrt().rdiv(1.0).mul(bn.weight().to(DType.FLOAT64));
+            Tensor w = conv.weight().to(DType.FLOAT64).mul(scale.reshape(-1, 1, 1, 1));
+            Tensor b = conv.bias() == null ? bn.runningMean().to(DType.FLOAT64).neg()
+                    : conv.bias().to(DType.FLOAT64).sub(bn.runningMean().to(DType.FLOAT64));
+            b = b.mul(scale).add(bn.bias().to(DType.FLOAT64));
+            foldedWeight = w.to(dt).detach();
+            foldedBias = b.to(dt).detach();
+        }
+        source = now;
+    }
+
+    private static boolean sameObjects(Tensor[] a, Tensor[] b) {
+        for (int i = 0; i < a.length; i++) if (a[i] != b[i]) return false;
+        return true;
+    }
+}

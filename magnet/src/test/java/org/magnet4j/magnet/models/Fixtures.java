@@ -1,0 +1,106 @@
+package org.magnet4j.magnet.models;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
+import org.magnet4j.tensor.Tensor;
+import org.magnet4j.tensor.io.Npy;
+
+/** Test-side access to the shared fixtures and to this module's test resources. */
+final class Fixtures {
+    private Fixtures() {}
+
+    /** {@code <shared.dir>/fixtures/<sub>}, or the test is skipped with the reason. */
+    static Path shared(String sub) {
+        String dir = System.getProperty("shared.dir");
+        Assumptions.assumeTrue(dir != null, "system property shared.dir is not set (surefire sets it to <repo>/../shared)");
+        Path p = Path.of(dir, "fixtures", sub);
+        Assumptions.assumeTrue(Files.exists(p), "fixture " + p + " is absent (shared.dir=" + dir + "); pass -Dshared.dir=/path/to/shared");
+        return p;
+    }
+
+    static Tensor npy(Path p) {
+        try {
+            return Npy.readTensor(p);
+        } catch (IOException e) {
+            throw new AssertionError("cannot read " + p, e);
+        }
+    }
+
+    /** One entry of a dumped state-dict listing. */
+    record Entry(String name, String dtype, int[] shape) {}
+
+    /** Reads a "name dtype shape" listing from the test resources, in file order. */
+    static List<Entry> listing(String resource) {
+        List<Entry> out = new ArrayList<>();
+        try (InputStream in = Fixtures.class.getResourceAsStream(resource)) {
+            assertNotNull(in, "missing test resource " + resource);
+            BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+            for (String line; (line = r.readLine()) != null; ) {
+                if (line.isBlank() || line.startsWith("#")) continue;
+                String[] f = line.split(" ", -1);
+                int[] shape = f[2].isEmpty() ? new int[0] : java.util.Arrays.stream(f[2].split("x")).mapToInt(Integer::parseInt).toArray();
+                out.add(new Entry(f[0], f[1], shape));
+            }
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        return out;
+    }
+
+    /** A state dict dumped as one .npy per entry under a resource folder with an index.txt of names. */
+    static Map<String, Tensor> npyStateDict(String resourceDir) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        try {
+            URL index = Fixtures.class.getResource(resourceDir + "/index.txt");
+            assertNotNull(index, "missing test resource " + resourceDir + "/index.txt");
+            Path dir = Path.of(index.toURI()).getParent();
+            for (String name : Files.readAllLines(Path.of(index.toURI()))) {
+                if (name.isBlank() || name.startsWith("#")) continue;
+                out.put(name, Npy.readTensor(dir.resolve(name + ".npy")));
+            }
+        } catch (IOException | URISyntaxException e) {
+            throw new AssertionError(e);
+        }
+        return out;
+    }
+
+    /** Max-abs and relative-L2 difference of an output against a reference (computed in float64). */
+    record Diff(double maxAbs, double relL2) {
+        @Override public String toString() { return String.format("max-abs %.3g, rel-L2 %.3g", maxAbs, relL2); }
+    }
+
+    static Diff diff(Tensor actual, Tensor expected) {
+        double[] a = actual.toDoubleArray(), e = expected.toDoubleArray();
+        if (a.length != e.length) throw new AssertionError("sizes differ: " + actual.describe() + " vs " + expected.describe());
+        double max = 0, num = 0, den = 0;
+        for (int i = 0; i < a.length; i++) {
+            double d = a[i] - e[i];
+            max = Math.max(max, Math.abs(d));
+            num += d * d;
+            den += e[i] * e[i];
+        }
+        return new Diff(max, Math.sqrt(num / Math.max(den, 1e-300)));
+    }
+
+    /** Fraction of pixels whose arg-max over dim 1 agrees. */
+    static double argmaxAgreement(Tensor a, Tensor b) {
+        long[] x = a.argmax(1, false).toLongArray(), y = b.argmax(1, false).toLongArray();
+        int same = 0;
+        for (int i = 0; i < x.length; i++) if (x[i] == y[i]) same++;
+        return (double) same / x.length;
+    }
+}
