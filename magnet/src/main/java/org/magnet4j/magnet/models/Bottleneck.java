@@ -15,7 +15,13 @@ public final class Bottleneck extends FoldableModule {
     private final ConvBnAct downsample;
 
     /** A downsample is added when stride != 1 or inplanes != planes * 4, as torchvision's _make_layer does. */
-    public Bottleneck(int inplanes, int planes, int stride, double bnMomentum) {
+    public Bottleneck(int inplanes, int planes, int stride, double bnMomentum) { this(inplanes, planes, stride, bnMomentum, bnMomentum); }
+
+    /**
+     * As above, with a separate momentum for the downsample's batch norm (MagNet's ResNet builds the
+     * downsample with PyTorch's default 0.1 while its blocks use 0.01).
+     */
+    public Bottleneck(int inplanes, int planes, int stride, double bnMomentum, double downsampleBnMomentum) {
         Conv2d conv1 = child("conv1", Layers.conv1x1(inplanes, planes, 1, false));
         BatchNorm2d bn1 = child("bn1", Layers.bn(planes, bnMomentum));
         Conv2d conv2 = child("conv2", Layers.conv3x3(planes, planes, stride, false));
@@ -26,7 +32,7 @@ public final class Bottleneck extends FoldableModule {
         c2 = pair(conv2, bn2);
         c3 = pair(conv3, bn3);
         downsample = stride != 1 || inplanes != planes * EXPANSION
-                ? child("downsample", ConvBnAct.seq(Layers.conv1x1(inplanes, planes * EXPANSION, stride, false), Layers.bn(planes * EXPANSION, bnMomentum), false))
+                ? child("downsample", ConvBnAct.seq(Layers.conv1x1(inplanes, planes * EXPANSION, stride, false), Layers.bn(planes * EXPANSION, downsampleBnMomentum), false))
                 : null;
     }
 

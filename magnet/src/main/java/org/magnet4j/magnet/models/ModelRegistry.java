@@ -18,7 +18,8 @@ public final class ModelRegistry {
         return switch (key) {
             case "hrnet18+ocr" -> new HRNetOCR(HRNetConfig.w18SmallV2(), numClasses);
             case "hrnet48+ocr" -> new HRNetOCR(HRNetConfig.w48(), numClasses);
-            case "fpn", "psp" -> throw new UnsupportedOperationException("model '" + key + "' is not yet implemented (available: hrnet18+ocr, hrnet48+ocr)");
+            case "fpn" -> new ResNetFPN(numClasses);
+            case "psp" -> new PSPNet(numClasses);
             default -> throw new IllegalArgumentException("unknown model '" + name + "'; expected one of " + NAMES);
         };
     }

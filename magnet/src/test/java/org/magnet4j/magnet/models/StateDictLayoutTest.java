@@ -92,10 +92,8 @@ class StateDictLayoutTest {
     @Test void registryNamesAndErrors() {
         assertEquals(List.of("fpn", "psp", "hrnet18+ocr", "hrnet48+ocr"), ModelRegistry.NAMES);
         assertEquals(5, ((HRNetOCR) ModelRegistry.create("HRNet18+OCR", 5)).numClasses);
-        for (String n : List.of("fpn", "psp")) {
-            var e = assertThrows(UnsupportedOperationException.class, () -> ModelRegistry.create(n, 7));
-            assertTrue(e.getMessage().contains("not yet implemented"), e.getMessage());
-        }
+        assertEquals(7, ((ResNetFPN) ModelRegistry.create("fpn", 7)).numClasses);
+        assertEquals(7, ((PSPNet) ModelRegistry.create(" PSP ", 7)).numClasses);
         var e = assertThrows(IllegalArgumentException.class, () -> ModelRegistry.create("resnet", 7));
         assertTrue(e.getMessage().contains("resnet") && e.getMessage().contains("hrnet18+ocr"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> ModelRegistry.create("hrnet18+ocr", 0));
