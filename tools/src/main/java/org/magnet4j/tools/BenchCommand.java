@@ -69,7 +69,7 @@ final class BenchCommand {
             Init.manualSeed(0);
             Module m = ModelRegistry.create(model, numClasses);
             m.eval();
-            if (!noFold) BnFolding.fold(m);
+            if (!noFold) BnFolding.foldForInference(m);
             Tensor x = Tensor.randn(new java.util.SplittableRandom(0), shape);
             List<Double> times = new ArrayList<>();
             Runtime rt = Runtime.getRuntime();

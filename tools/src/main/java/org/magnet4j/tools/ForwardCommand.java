@@ -35,7 +35,7 @@ final class ForwardCommand implements Callable<Integer> {
                     + r.missingKeys().size() + " of its tensors are missing, the first is '" + r.missingKeys().get(0) + "'");
         if (!r.unexpectedKeys().isEmpty()) System.err.println("ignored " + r.unexpectedKeys().size() + " extra entries, e.g. " + r.unexpectedKeys().get(0));
         m.eval();
-        if (!noFold) BnFolding.fold(m);
+        if (!noFold) BnFolding.foldForInference(m);
         Tensor x = Npy.readTensor(input);
         if (x.dim() != 4 || x.size(1) != 3)
             throw new IllegalArgumentException(input + ": expected an N x 3 x H x W array, got " + x.describe());
