@@ -3,20 +3,25 @@ package org.magnet4j.magnet.models;
 import org.magnet4j.nn.Module;
 import org.magnet4j.nn.layers.BatchNorm2d;
 import org.magnet4j.nn.layers.Conv2d;
+import org.magnet4j.nn.layers.Dropout2d;
 import org.magnet4j.nn.layers.ReLU;
 import org.magnet4j.tensor.Tensor;
 
 /**
  * OCR's projection stacks: {@code nn.Sequential(conv, BNReLU, conv, BNReLU, ...)} where
  * {@code BNReLU = nn.Sequential(BN, ReLU)}; names {@code 0} (conv), {@code 1.0} (BN), {@code 2}, {@code 3.0}, ...
- * Convs are 1x1 without bias; BNs have PyTorch's defaults (momentum 0.1, eps 1e-5). A trailing
- * dropout (OCR's {@code conv_bn_dropout}) has no state and is the identity at inference: it is not applied.
+ * Convs are 1x1 without bias; BNs have PyTorch's defaults (momentum 0.1, eps 1e-5). OCR's
+ * {@code conv_bn_dropout} adds a trailing Dropout2d (no state; the identity in eval mode).
  */
 public final class ConvBnReluStack extends FoldableModule {
     private final ConvBn[] pairs;
+    private final Dropout2d dropout;
 
     /** channels = {in, mid, ..., out}: one 1x1 conv + BN + ReLU per step. */
-    public ConvBnReluStack(int... channels) {
+    public ConvBnReluStack(int... channels) { this(0, channels); }
+
+    /** As {@link #ConvBnReluStack(int...)}, followed by Dropout2d(dropout) when dropout > 0. */
+    public ConvBnReluStack(double dropout, int... channels) {
         pairs = new ConvBn[channels.length - 1];
         for (int i = 0; i + 1 < channels.length; i++) {
             Conv2d conv = child(Integer.toString(2 * i), Layers.conv1x1(channels[i], channels[i + 1], 1, false));
@@ -24,11 +29,12 @@ public final class ConvBnReluStack extends FoldableModule {
             child(Integer.toString(2 * i + 1), new BnRelu(bn));
             pairs[i] = pair(conv, bn);
         }
+        this.dropout = dropout > 0 ? child(Integer.toString(2 * pairs.length), new Dropout2d(dropout)) : null;
     }
 
     @Override public Tensor forward(Tensor x) {
         for (ConvBn p : pairs) x = p.apply(x).relu();
-        return x;
+        return dropout == null ? x : dropout.forward(x);
     }
 
     /** BNReLU: Sequential(BN, ReLU); a naming level, run by the owner. */

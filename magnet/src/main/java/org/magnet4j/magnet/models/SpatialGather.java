@@ -1,18 +1,28 @@
 package org.magnet4j.magnet.models;
 
 import org.magnet4j.nn.Module;
+import org.magnet4j.tensor.DType;
 import org.magnet4j.tensor.Tensor;
 
 /**
  * OCR's soft object regions: for each class k, the average of the pixel features weighted by the
  * softmax over pixels of the class-k logits. feats [N,C,H,W], logits [N,K,H,W] → context [N,C,K,1].
  * No parameters.
+ *
+ * <p>The softmax and the weighted sum both reduce over every pixel (32,768 for a 256x128 patch at the
+ * stride-1 stem): in float32 their rounding shifts whole class contexts by ~1e-4 relative, which the
+ * attention that follows turns into ~1e-3 absolute logit errors. So float32 inputs are reduced in float64
+ * and the result rounded back; float64 inputs are computed as they are.
  */
 public final class SpatialGather extends Module {
     public Tensor forward(Tensor feats, Tensor logits) {
-        int n = logits.size(0), k = logits.size(1), c = feats.size(1);
-        Tensor probs = logits.reshape(n, k, -1).softmax(2);             // N x K x HW
-        Tensor f = feats.reshape(n, c, -1).permute(0, 2, 1);            // N x HW x C
-        return probs.matmul(f).permute(0, 2, 1).unsqueeze(3);           // N x C x K x 1
+        DType dt = feats.dtype();
+        boolean widen = dt == DType.FLOAT32;
+        Tensor f0 = widen ? feats.to(DType.FLOAT64) : feats, l0 = widen ? logits.to(DType.FLOAT64) : logits;
+        int n = l0.size(0), k = l0.size(1), c = f0.size(1);
+        Tensor probs = l0.reshape(n, k, -1).softmax(2);                  // N x K x HW
+        Tensor f = f0.reshape(n, c, -1).permute(0, 2, 1);                // N x HW x C
+        Tensor context = probs.matmul(f).permute(0, 2, 1).unsqueeze(3);  // N x C x K x 1
+        return widen ? context.to(dt) : context;
     }
 }

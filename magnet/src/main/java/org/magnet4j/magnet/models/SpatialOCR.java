@@ -6,16 +6,17 @@ import org.magnet4j.tensor.Tensor;
 
 /**
  * OCR's distribution head: object context from {@link ObjectAttentionBlock}, concatenated before the
- * pixel features, then {@code conv_bn_dropout} (1x1 conv 2C→out + BN + ReLU; its Dropout2d(0.05) is
- * the identity at inference and is not applied in training either: the MagNet backbone is frozen).
+ * pixel features, then {@code conv_bn_dropout} (1x1 conv 2C→out + BN + ReLU + Dropout2d(0.05), the
+ * dropout being the identity in eval mode).
  */
 public final class SpatialOCR extends Module {
+    public static final double DROPOUT = 0.05;
     private final ObjectAttentionBlock objectContext;
     private final ConvBnReluStack convBnDropout;
 
     public SpatialOCR(int inChannels, int keyChannels, int outChannels) {
         objectContext = child("object_context_block", new ObjectAttentionBlock(inChannels, keyChannels));
-        convBnDropout = child("conv_bn_dropout", new ConvBnReluStack(2 * inChannels, outChannels));
+        convBnDropout = child("conv_bn_dropout", new ConvBnReluStack(DROPOUT, 2 * inChannels, outChannels));
     }
 
     public Tensor forward(Tensor feats, Tensor proxy) {

@@ -6,15 +6,11 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.net.URISyntaxException;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.magnet4j.tensor.Tensor;
 import org.magnet4j.tensor.io.Npy;
@@ -56,23 +52,6 @@ final class Fixtures {
                 out.add(new Entry(f[0], f[1], shape));
             }
         } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-        return out;
-    }
-
-    /** A state dict dumped as one .npy per entry under a resource folder with an index.txt of names. */
-    static Map<String, Tensor> npyStateDict(String resourceDir) {
-        Map<String, Tensor> out = new LinkedHashMap<>();
-        try {
-            URL index = Fixtures.class.getResource(resourceDir + "/index.txt");
-            assertNotNull(index, "missing test resource " + resourceDir + "/index.txt");
-            Path dir = Path.of(index.toURI()).getParent();
-            for (String name : Files.readAllLines(Path.of(index.toURI()))) {
-                if (name.isBlank() || name.startsWith("#")) continue;
-                out.put(name, Npy.readTensor(dir.resolve(name + ".npy")));
-            }
-        } catch (IOException | URISyntaxException e) {
             throw new AssertionError(e);
         }
         return out;

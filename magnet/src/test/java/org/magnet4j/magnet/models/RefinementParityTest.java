@@ -14,7 +14,7 @@ import org.magnet4j.tensor.Tensor;
 class RefinementParityTest {
     private static RefinementMagNet loaded() {
         RefinementMagNet model = new RefinementMagNet(19, true);
-        assertTrue(model.loadStateDict(Fixtures.npyStateDict("refinement_c19_1024"), true).isClean());
+        assertTrue(model.loadStateDict(TestCheckpoints.stateDict(Fixtures.shared("checkpoints/refinement_c19_1024.pth")), true).isClean());
         model.eval();
         return model;
     }

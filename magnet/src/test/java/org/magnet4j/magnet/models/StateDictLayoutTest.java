@@ -57,12 +57,13 @@ class StateDictLayoutTest {
         assertEquals(103_500 - 2 * 38, model.parameterCount());
     }
 
-    @Test void refinementLoadsDumpedCheckpointStrictly() {
+    @Test void refinementLoadsFixtureCheckpointStrictly() {
+        Map<String, Tensor> sd = TestCheckpoints.stateDict(Fixtures.shared("checkpoints/refinement_c19_1024.pth"));
         RefinementMagNet model = new RefinementMagNet(19, true);
-        LoadReport r = model.loadStateDict(Fixtures.npyStateDict("refinement_c19_1024"), true);
+        LoadReport r = model.loadStateDict(sd, true);
         assertTrue(r.isClean(), r.toString());
         // useBn=false loads the same file non-strictly, reporting bn0.* as unexpected
-        LoadReport r2 = new RefinementMagNet(19, false).loadStateDict(Fixtures.npyStateDict("refinement_c19_1024"), false);
+        LoadReport r2 = new RefinementMagNet(19, false).loadStateDict(sd, false);
         assertEquals(5, r2.unexpectedKeys().size(), r2.toString());
         assertTrue(r2.missingKeys().isEmpty(), r2.toString());
     }

