@@ -1,28 +1,31 @@
 package org.magnet4j.magnet.pipeline;
 
-import org.magnet4j.tensor.InterpMode;
-import org.magnet4j.tensor.Sampling;
+import java.util.List;
 import org.magnet4j.tensor.Tensor;
 
 /**
- * Step 9: refined patches placed on a canvas of the scale's size. Every patch is resized to the pixel size
- * of the first selected box, assigned (later patches overwrite earlier) at its rounded box, and the canvas
+ * Step 9: refined patches placed on a canvas of the scale's size. Every patch, resized to the pixel size
+ * of the first selected box, is assigned (later patches overwrite earlier) at its rounded box, and the canvas
  * is divided by a coverage count taken over boxes shrunk by 10 pixels per side; mask = count > 0.
  */
 record Canvas(Tensor values, Tensor mask) {
     static final int SHRINK = 10;
 
-    static Canvas assemble(Tensor refined, double[][] boxes, int[] picked, int classes, int h, int w) {
-        int[] first = rounded(boxes[picked[0]]);
-        int ph = first[3] - first[1], pw = first[2] - first[0];
-        Tensor resized = Sampling.interpolate(refined, ph, pw, InterpMode.BILINEAR, false);
+    /** @param resized the refined patches in selection order, already at the first box's pixel size, in batches */
+    static Canvas assemble(List<Tensor> resized, double[][] boxes, int[] picked, int classes, int h, int w) {
+        int ph = resized.get(0).size(2), pw = resized.get(0).size(3);
         Tensor canvas = Tensor.zeros(classes, h, w).unsqueeze(0).contiguous();
         Tensor count = Tensor.zeros(1, 1, h, w);
-        for (int k = 0; k < picked.length; k++) {
+        int part = 0, inPart = 0;
+        for (int k = 0; k < picked.length; k++, inPart++) {
+            if (inPart == resized.get(part).size(0)) {
+                part++;
+                inPart = 0;
+            }
             int[] b = rounded(boxes[picked[k]]);
             if (b[3] - b[1] != ph || b[2] - b[0] != pw)
                 throw new IllegalStateException("patch " + picked[k] + " box " + java.util.Arrays.toString(b) + " differs in size from the first selected box " + ph + "x" + pw);
-            region(canvas, b, 0).assign(resized.narrow(0, k, 1));
+            region(canvas, b, 0).assign(resized.get(part).narrow(0, inPart, 1));
             int y0 = b[1] + SHRINK, y1 = b[3] - SHRINK, x0 = b[0] + SHRINK, x1 = b[2] - SHRINK;
             if (y1 > y0 && x1 > x0) {
                 Tensor c = count.narrow(2, y0, y1 - y0).narrow(3, x0, x1 - x0);

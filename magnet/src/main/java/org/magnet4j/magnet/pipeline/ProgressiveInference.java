@@ -83,22 +83,25 @@ public final class ProgressiveInference {
         int[] picked = new int[selected];
         for (int k = 0; k < selected; k++) picked[k] = (int) order[k];
         ran[0] = selected;
-        // 6. fine predictions of the selected patches, in sub-batches
-        List<Tensor> early = new ArrayList<>();
-        for (int k = 0; k < selected; k += s.subBatchSize()) {
-            List<Tensor> batch = new ArrayList<>();
-            for (int j = k; j < Math.min(k + s.subBatchSize(), selected); j++) batch.add(src.patch(stage, picked[j]));
-            early.add(backbone.apply(Tensor.cat(batch, 0)).softmax(1));
-            listener.patchesDone(stage, Math.min(k + s.subBatchSize(), selected), selected);
-        }
-        Tensor fine = Tensor.cat(early, 0);
-        // 7. coarse crops of the running prediction at the same boxes
-        Tensor coarse = Sampling.roiAlign(p, roiTensor(boxes, picked), ih, iw, 1.0, -1, false);
-        // 8. refine: stage i uses module min(count, i) - 1
+        // 6-8. per sub-batch: fine predictions, coarse crops at the same boxes, refinement (stage i uses module
+        // min(count, i) - 1). Batching changes nothing numerically (eval mode) but bounds memory at fine scales.
         BiFunction<Tensor, Tensor, Tensor> refiner = refiners.get(Math.min(refiners.size(), stage) - 1);
-        Tensor refined = refiner.apply(fine, coarse).softmax(1);
-        // 9. ensemble into a canvas (assignment, then division by the coverage count: the reference's quirk)
-        Canvas canvas = Canvas.assemble(refined, boxes, picked, p.size(1), h, w);
+        int[] first = Canvas.rounded(boxes[picked[0]]);
+        int ph = first[3] - first[1], pw = first[2] - first[0];
+        List<Tensor> refinedParts = new ArrayList<>();
+        for (int k = 0; k < selected; k += s.subBatchSize()) {
+            int end = Math.min(k + s.subBatchSize(), selected);
+            List<Tensor> batch = new ArrayList<>();
+            for (int j = k; j < end; j++) batch.add(src.patch(stage, picked[j]));
+            Tensor fine = backbone.apply(Tensor.cat(batch, 0)).softmax(1);
+            Tensor coarse = Sampling.roiAlign(p, roiTensor(boxes, java.util.Arrays.copyOfRange(picked, k, end)), ih, iw, 1.0, -1, false);
+            Tensor refined = refiner.apply(fine, coarse).softmax(1);
+            // 9a. every refined patch resized to the pixel size of the first selected box
+            refinedParts.add(Sampling.interpolate(refined, ph, pw, InterpMode.BILINEAR, false));
+            listener.patchesDone(stage, end, selected);
+        }
+        // 9b. ensemble into a canvas (assignment, then division by the coverage count: the reference's quirk)
+        Canvas canvas = Canvas.assemble(refinedParts, boxes, picked, p.size(1), h, w);
         // 10. error score
         Tensor cert = certainty(canvas.values());
         if (s.nPatches() > 0) {
@@ -110,10 +113,15 @@ public final class ProgressiveInference {
         e = Sampling.interpolate(e, ih, iw, InterpMode.NEAREST, false);
         e = MedianBlur.medianBlur(e, s.smoothKernel());
         e = Sampling.interpolate(e, h, w, InterpMode.NEAREST, false);
-        // 12-13. pick the most error-prone pixels (ties: lower index first)
+        // 12-13. pick the most error-prone pixels, breaking ties at the k-th score exactly as PyTorch's CPU topk
         int count = pointCount(w, h, selected, total);
-        Tensor flatE = e.reshape(-1);
-        long[] pixels = count >= flatE.numel() ? null : flatE.topk(count, 0, true)[1].toLongArray();
+        float[] flatE = e.reshape(-1).toFloatArray();
+        long[] pixels = null;
+        if (count < flatE.length) {
+            int[] picked2 = TorchCpuTopk.largest(flatE, count);
+            pixels = new long[picked2.length];
+            for (int k = 0; k < picked2.length; k++) pixels[k] = picked2[k];
+        }
         // 14. replace the picked pixels by the canvas
         return replace(p, canvas, pixels);
     }
