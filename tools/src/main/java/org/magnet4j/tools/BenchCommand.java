@@ -104,13 +104,15 @@ final class BenchCommand {
 
         @Option(names = "--no_pytorch", description = "Skip the PyTorch run.") boolean noTorch;
 
+        @Option(names = "--fold_bn", description = "Fold batch norms into convolutions (faster; see demo --help).") boolean foldBn;
+
         @Override public Integer call() {
             setThreads(threads);
             Path ck = fixtures.resolve("checkpoints");
             MagNetSettings s = MagNetSettings.cityscapes();
             MagNetModels models = MagNetModels.load("hrnet18+ocr", 19, ck.resolve("hrnet18_ocr_c19.pth"),
                     List.of(ck.resolve("refinement_c19_512.pth"), ck.resolve("refinement_c19_1024.pth"), ck.resolve("refinement_c19_2048.pth")),
-                    3, true, null);
+                    3, foldBn, null);
             RgbImage img = ImageIo.readRgb(fixtures.resolve("images/frankfurt_000001_003056_leftImg8bit.png"));
             long t0 = System.nanoTime();
             StageListener log = (stage, scale, p, n, nanos) -> System.out.printf("  stage %d %s: %d patches, %.1f s%n", stage, scale, n, nanos / 1e9);
@@ -118,7 +120,7 @@ final class BenchCommand {
             double seconds = (System.nanoTime() - t0) / 1e9;
             JsonObject torch = noTorch ? null : new PyTorchRunner(PyTorchRunner.findRepo()).run("parity/pipeline/magnet_pipeline.py",
                     List.of("--fixtures", fixtures.toAbsolutePath().toString(), "--threads", "" + Parallel.threads()));
-            printRatio("Cityscapes pipeline (" + Parallel.threads() + " threads)", seconds, torch, "seconds");
+            printRatio("Cityscapes pipeline (" + Parallel.threads() + " threads" + (foldBn ? ", folded BN" : "") + ")", seconds, torch, "seconds");
             return 0;
         }
     }

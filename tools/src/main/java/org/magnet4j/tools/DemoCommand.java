@@ -47,7 +47,7 @@ final class DemoCommand implements Callable<Integer> {
         opts.checkClasses(dataset);
         opts.checkRefinementCount(scales.size() - 1, s.nPatches() != 0);
         MagNetModels models = MagNetModels.load(opts.model, opts.numClasses, opts.pretrained, opts.pretrainedRefinement,
-                scales.size() - 1, !opts.noFoldBn, out);
+                scales.size() - 1, opts.foldBn, out);
         Scale last = scales.get(scales.size() - 1);
         String name = image.getFileName().toString();
         Path dir = saveDir.resolve(name.contains(".") ? name.substring(0, name.lastIndexOf('.')) : name);

@@ -54,8 +54,9 @@ final class MagNetOptions {
     @Option(names = "--zero_certainty_outside_refined", description = "Corrected behaviour for n_patches > 0: zero certainty outside, not inside, the refined patches.")
     boolean zeroCertaintyOutsideRefined;
 
-    @Option(names = "--no_fold_bn", description = "Keep batch norms separate instead of folding them into convolutions.")
-    boolean noFoldBn;
+    @Option(names = "--fold_bn", description = "Fold batch norms into the convolutions: faster; float32 rounding then differs from"
+            + " PyTorch's, which can move a few tied pixel picks at the k-th error score (default: off, reproducing the reference).")
+    boolean foldBn;
 
     /** The backbone's class count must be the dataset's (a mismatch otherwise surfaces as a bare size mismatch). */
     void checkClasses(org.magnet4j.magnet.data.SegmentationDataset dataset) {

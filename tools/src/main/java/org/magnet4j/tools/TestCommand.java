@@ -44,7 +44,7 @@ final class TestCommand implements Callable<Integer> {
         int refined = s.scales().size() - 1;
         opts.checkRefinementCount(refined, s.nPatches() != 0);
         MagNetModels models = MagNetModels.load(opts.model, opts.numClasses, opts.pretrained, opts.pretrainedRefinement,
-                refined, !opts.noFoldBn, out);
+                refined, opts.foldBn, out);
         out.printf("%d images of %s, scales %s, model %s%n", entries.size(), dataset.name(), s.scales(), opts.model);
         Evaluation.Result r = new Evaluation(dataset, s, models.backbone()::forward, models.refinerFunctions())
                 .run(entries, savePred ? saveDir : null, out);

@@ -68,33 +68,29 @@ public final class Gemm {
         }
         for (; j + VL <= cols; j += VL) {
             for (int r = 0; r < rows; r++) {
-                FloatVector s = acc ? FloatVector.fromArray(S, c, cOff + r * ldc + j) : FloatVector.zero(S);
+                FloatVector s = FloatVector.zero(S);
                 int ar = aOff + r * lda;
                 for (int p = 0; p < k; p++) s = FloatVector.fromArray(S, b, bOff + p * ldb + j).fma(FloatVector.broadcast(S, a[ar + p]), s);
+                if (acc) s = s.add(FloatVector.fromArray(S, c, cOff + r * ldc + j));
                 s.intoArray(c, cOff + r * ldc + j);
             }
         }
         for (; j < cols; j++) {
             for (int r = 0; r < rows; r++) {
-                float s = acc ? c[cOff + r * ldc + j] : 0f;
+                float s = 0f;
                 int ar = aOff + r * lda;
                 for (int p = 0; p < k; p++) s = Math.fma(a[ar + p], b[bOff + p * ldb + j], s);
-                c[cOff + r * ldc + j] = s;
+                c[cOff + r * ldc + j] = acc ? c[cOff + r * ldc + j] + s : s;
             }
         }
     }
 
     private static void micro4x2(int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                  float[] c, int cOff, int ldc, boolean acc) {
+        // Each K panel sums from zero and is then added to C: a two-level sum whose rounding error grows with
+        // the panel depth (256), not with the whole K (up to 2430 in HRNet's OCR head).
         FloatVector c00, c01, c10, c11, c20, c21, c30, c31;
-        if (acc) {
-            c00 = FloatVector.fromArray(S, c, cOff); c01 = FloatVector.fromArray(S, c, cOff + VL);
-            c10 = FloatVector.fromArray(S, c, cOff + ldc); c11 = FloatVector.fromArray(S, c, cOff + ldc + VL);
-            c20 = FloatVector.fromArray(S, c, cOff + 2 * ldc); c21 = FloatVector.fromArray(S, c, cOff + 2 * ldc + VL);
-            c30 = FloatVector.fromArray(S, c, cOff + 3 * ldc); c31 = FloatVector.fromArray(S, c, cOff + 3 * ldc + VL);
-        } else {
-            c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = FloatVector.zero(S);
-        }
+        c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = FloatVector.zero(S);
         int a0 = aOff, a1 = aOff + lda, a2 = aOff + 2 * lda, a3 = aOff + 3 * lda;
         for (int p = 0; p < k; p++) {
             int bp = bOff + p * ldb;
@@ -107,6 +103,12 @@ public final class Gemm {
             c20 = b0.fma(x, c20); c21 = b1.fma(x, c21);
             x = FloatVector.broadcast(S, a[a3 + p]);
             c30 = b0.fma(x, c30); c31 = b1.fma(x, c31);
+        }
+        if (acc) {
+            c00 = c00.add(FloatVector.fromArray(S, c, cOff)); c01 = c01.add(FloatVector.fromArray(S, c, cOff + VL));
+            c10 = c10.add(FloatVector.fromArray(S, c, cOff + ldc)); c11 = c11.add(FloatVector.fromArray(S, c, cOff + ldc + VL));
+            c20 = c20.add(FloatVector.fromArray(S, c, cOff + 2 * ldc)); c21 = c21.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + VL));
+            c30 = c30.add(FloatVector.fromArray(S, c, cOff + 3 * ldc)); c31 = c31.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + VL));
         }
         c00.intoArray(c, cOff); c01.intoArray(c, cOff + VL);
         c10.intoArray(c, cOff + ldc); c11.intoArray(c, cOff + ldc + VL);
