@@ -56,7 +56,10 @@ public final class CudaBackend implements Backend {
     public String describe() { return ctx.describe(); }
 
     /** True when matrix products run on cuBLAS (else on our GEMM kernel). */
-    public boolean usesCublas() { return ctx.cublas != null; }
+    public boolean usesCublas() { return ctx.cublas != null && linear.cublasEnabled; }
+
+    /** Routes matrix products to cuBLAS (true, when present) or to our GEMM kernel (false); for tests and comparisons. */
+    public void useCublas(boolean on) { linear.cublasEnabled = on; }
 
     /** True when convolutions run on cuDNN (else im2col + GEMM). */
     public boolean usesCudnn() { return ctx.cudnn != null && linear.cudnnEnabled; }

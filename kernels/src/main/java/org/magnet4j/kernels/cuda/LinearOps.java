@@ -22,7 +22,7 @@ final class LinearOps {
     private static final long COL_BUDGET = Long.getLong("magnet.cuda.colElements", 64L << 20);
 
     private final CudaBackend be;
-    volatile boolean cudnnEnabled = true;
+    volatile boolean cudnnEnabled = true, cublasEnabled = true;
     private final Map<String, Plan> plans = new ConcurrentHashMap<>();
     private final Map<String, MemorySegment> biasDescs = new ConcurrentHashMap<>();
     private final Map<String, Boolean> warned = new ConcurrentHashMap<>();
@@ -45,7 +45,7 @@ final class LinearOps {
     void gemm(DType type, int m, int n, int k, Operand a, Operand b, Operand c, int nb1, int nb2, boolean acc) {
         if (m == 0 || n == 0 || nb1 * nb2 == 0) return;
         boolean dbl = type == DType.FLOAT64;
-        if (be.ctx.cublas != null && (type == DType.FLOAT32 || dbl)) {
+        if (cublasEnabled && be.ctx.cublas != null && (type == DType.FLOAT32 || dbl)) {
             Operand ab = blasLd(a, m, k), bb = blasLd(b, k, n), cb = blasLd(c, m, n);
             if (ab != null && bb != null && cb != null && !cb.trans()) {
                 cublas(dbl, m, n, k, ab, bb, cb, nb1, nb2, acc);
@@ -92,7 +92,7 @@ final class LinearOps {
         Operand o = null;
         if (s[2] == 1 || sh[2] == 1) o = new Operand(t, t.offset(), s[1], false, s[0], 0);
         else if (s[1] == 1 || sh[1] == 1) o = new Operand(t, t.offset(), s[2], true, s[0], 0);
-        if (o != null && (be.ctx.cublas == null || blasLd(o, sh[1], sh[2]) != null)) return o;
+        if (o != null && (!cublasEnabled || be.ctx.cublas == null || blasLd(o, sh[1], sh[2]) != null)) return o;
         Tensor c = be.copyOf(t);
         return new Operand(c, 0, sh[2], false, sh[1] * sh[2], 0);
     }
