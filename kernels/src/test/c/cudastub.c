@@ -69,7 +69,7 @@ long stubLaunchCount(void) { return launches; }
 /* ---- cuBLAS (column-major reference) ----------------------------------------------------------------------- */
 static int blas_dummy;
 int cublasCreate_v2(void** h) { *h = &blas_dummy; return 0; }
-int cublasSetStream_v2(void* h, void* s) { return h == &blas_dummy && s == &stream_dummy ? 0 : 7; }
+int cublasSetStream_v2(void* h, void* s) { return h == &blas_dummy && s != NULL ? 0 : 7; } /* s is another copy's global */
 int cublasSetMathMode(void* h, int mode) { return mode == 0 ? 0 : 7; }
 int cublasGetVersion_v2(void* h, int* v) { *v = 130002; return 0; }
 const char* cublasGetStatusString(int s) { return s == 7 ? "CUBLAS_STATUS_INVALID_VALUE" : "stub cuBLAS status"; }
@@ -100,7 +100,7 @@ static int dnn_dummy;
 size_t cudnnGetVersion(void) { return 91000; }
 const char* cudnnGetErrorString(int s) { return s == 2000 ? "CUDNN_STATUS_BAD_PARAM" : s == 3000 ? "CUDNN_STATUS_NOT_SUPPORTED" : "stub cuDNN status"; }
 int cudnnCreate(void** h) { *h = &dnn_dummy; return 0; }
-int cudnnSetStream(void* h, void* s) { return s == &stream_dummy ? 0 : 2000; }
+int cudnnSetStream(void* h, void* s) { return h == &dnn_dummy && s != NULL ? 0 : 2000; }
 int cudnnCreateTensorDescriptor(Desc** d) { *d = calloc(1, sizeof(Desc)); return 0; }
 int cudnnCreateFilterDescriptor(Desc** d) { *d = calloc(1, sizeof(Desc)); return 0; }
 int cudnnCreateConvolutionDescriptor(ConvDesc** d) { *d = calloc(1, sizeof(ConvDesc)); (*d)->groups = 1; return 0; }
