@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
@@ -23,15 +23,21 @@ import org.magnet4j.tensor.UnaryOp;
 
 /** Every Backend op on CPU and CUDA from the same random inputs (odd shapes, strided/expanded views), forward and backward. */
 public class CudaConformanceTest {
-    @BeforeAll static void requireCuda() {
-        String reason = "";
-        try {
-            System.out.println("CUDA conformance on " + Backends.get(CudaConformance.CL));
-            System.out.println(((CudaBackend) Backends.get(CudaConformance.CL)).describe());
-        } catch (BackendUnavailableException e) {
-            reason = e.getMessage();
+    private static String unavailable; // null: CUDA usable; else why not
+
+    /** Checked per test (not per class) so that every test is reported as skipped, with the reason, without a GPU. */
+    @BeforeEach void requireCuda() {
+        synchronized (CudaConformanceTest.class) {
+            if (unavailable == null) {
+                try {
+                    System.out.println("CUDA conformance on " + ((CudaBackend) Backends.get(CudaConformance.CL)).describe());
+                    unavailable = "";
+                } catch (BackendUnavailableException e) {
+                    unavailable = e.getMessage();
+                }
+            }
         }
-        Assumptions.assumeTrue(Backends.isAvailable(CudaConformance.CL), "CUDA is not usable here, so the GPU tests are skipped: " + reason);
+        Assumptions.assumeTrue(unavailable.isEmpty(), "CUDA is not usable here, so the GPU tests are skipped: " + unavailable);
     }
 
     @AfterAll static void summary() { System.out.println(CudaConformance.summary()); }
