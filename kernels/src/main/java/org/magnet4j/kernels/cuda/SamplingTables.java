@@ -1,0 +1,156 @@
+package org.magnet4j.kernels.cuda;
+
+import org.magnet4j.tensor.InterpMode;
+
+/**
+ * Host-side coordinate tables for the sampling kernels, computed exactly as the CPU backend's
+ * cpu.SamplingKernels (axis, geom, tap) so both backends sample the same points with the same weights.
+ */
+final class SamplingTables {
+    private SamplingTables() {}
+
+    static double rd(double v, boolean f32) { return f32 ? (float) v : v; }
+
+    /** Taps along one axis: out[o] = w0[o] * in[i0[o]] + w1[o] * in[i1[o]]. */
+    record Axis(int[] i0, int[] i1, double[] w0, double[] w1) {
+        /** For each input index, the range [lo, hi) of outputs that read it (the tables are monotone). */
+        int[][] ranges(int in) {
+            int[] lo = new int[in], hi = new int[in];
+            java.util.Arrays.fill(lo, Integer.MAX_VALUE);
+            for (int o = 0; o < i0.length; o++)
+                for (int i : new int[] {i0[o], i1[o]}) {
+                    lo[i] = Math.min(lo[i], o);
+                    hi[i] = Math.max(hi[i], o + 1);
+                }
+            for (int i = 0; i < in; i++) if (lo[i] == Integer.MAX_VALUE) lo[i] = hi[i] = 0;
+            return new int[][] {lo, hi};
+        }
+    }
+
+    /** cpu.SamplingKernels.axis: PyTorch's nearest_idx / area_pixel_compute_scale / compute_source_index_and_lambda. */
+    static Axis axis(int in, int out, InterpMode mode, boolean alignCorners, double scaleFactor, boolean f32) {
+        int[] i0 = new int[out], i1 = new int[out];
+        double[] w0 = new double[out], w1 = new double[out];
+        if (mode == InterpMode.NEAREST) {
+            float scale = scaleFactor > 0 ? (float) (1.0 / scaleFactor) : (float) in / (float) out;
+            for (int o = 0; o < out; o++) {
+                int s;
+                if (out == in) s = o;
+                else if (out == 2 * in) s = o >> 1;
+                else s = Math.min((int) Math.floor((float) o * scale), in - 1);
+                i0[o] = i1[o] = s;
+                w0[o] = 1;
+            }
+            return new Axis(i0, i1, w0, w1);
+        }
+        if (out == in) {
+            for (int o = 0; o < out; o++) {
+                i0[o] = i1[o] = o;
+                w0[o] = 1;
+            }
+            return new Axis(i0, i1, w0, w1);
+        }
+        double scale;
+        if (alignCorners) scale = out > 1 ? rd((double) (in - 1) / (out - 1), f32) : 0;
+        else scale = scaleFactor > 0 ? rd(1.0 / scaleFactor, f32) : rd((double) in / out, f32);
+        for (int o = 0; o < out; o++) {
+            double src = alignCorners ? scale * o : Math.max(scale * (o + 0.5) - 0.5, 0);
+            int s = (int) src;
+            i0[o] = s;
+            i1[o] = s + (s < in - 1 ? 1 : 0);
+            double l1 = rd(src - s, f32);
+            w1[o] = l1;
+            w0[o] = rd(1 - l1, f32);
+        }
+        return new Axis(i0, i1, w0, w1);
+    }
+
+    /** All boxes' roi_align sampling taps, concatenated; meta per box = {batch, gh, gw, yBase, xBase}. */
+    static final class Roi {
+        final int[] meta;
+        final double[] count;
+        final GrowInts yl = new GrowInts(), yh = new GrowInts(), yok = new GrowInts(), xl = new GrowInts(), xh = new GrowInts(), xok = new GrowInts();
+        final GrowDoubles hy = new GrowDoubles(), ly = new GrowDoubles(), hx = new GrowDoubles(), lx = new GrowDoubles();
+
+        /** cpu.SamplingKernels.geom/tap: torchvision's roi_align pre-calculation, in float or double. */
+        Roi(double[] b, int nk, int height, int width, int oh, int ow, double scale, int samplingRatio, boolean aligned, boolean f32) {
+            meta = new int[nk * 5];
+            count = new double[nk];
+            for (int k = 0; k < nk; k++) {
+                int o = k * 5;
+                double offset = aligned ? 0.5 : 0.0;
+                double sx = rd(b[o + 1] * scale - offset, f32), sy = rd(b[o + 2] * scale - offset, f32);
+                double ex = rd(b[o + 3] * scale - offset, f32), ey = rd(b[o + 4] * scale - offset, f32);
+                double rw = rd(ex - sx, f32), rh = rd(ey - sy, f32);
+                if (!aligned) {
+                    rw = Math.max(rw, 1);
+                    rh = Math.max(rh, 1);
+                }
+                double bh = rd(rh / oh, f32), bw = rd(rw / ow, f32);
+                int gh = samplingRatio > 0 ? samplingRatio : (int) Math.ceil(bh);
+                int gw = samplingRatio > 0 ? samplingRatio : (int) Math.ceil(bw);
+                count[k] = Math.max(gh * gw, 1);
+                int nh = Math.max(gh, 0), nw = Math.max(gw, 0);
+                meta[o] = (int) b[o];
+                meta[o + 1] = nh;
+                meta[o + 2] = nw;
+                meta[o + 3] = yl.size;
+                meta[o + 4] = xl.size;
+                for (int ph = 0; ph < oh; ph++)
+                    for (int iy = 0; iy < nh; iy++)
+                        tap(rd(rd(sy + rd(ph * bh, f32), f32) + rd(rd((iy + 0.5) * bh, f32) / gh, f32), f32), height, yl, yh, hy, ly, yok, f32);
+                for (int pw = 0; pw < ow; pw++)
+                    for (int ix = 0; ix < nw; ix++)
+                        tap(rd(rd(sx + rd(pw * bw, f32), f32) + rd(rd((ix + 0.5) * bw, f32) / gw, f32), f32), width, xl, xh, hx, lx, xok, f32);
+            }
+        }
+
+        /** bilinear_interpolate along one axis: empty outside [-1, size], clamp at 0, last pixel repeated. */
+        private static void tap(double v, int size, GrowInts lo, GrowInts hi, GrowDoubles wlo, GrowDoubles whi, GrowInts ok, boolean f32) {
+            if (v < -1.0 || v > size) {
+                lo.add(0);
+                hi.add(0);
+                wlo.add(0);
+                whi.add(0);
+                ok.add(0);
+                return;
+            }
+            if (v <= 0) v = 0;
+            int l = (int) v, h;
+            if (l >= size - 1) {
+                h = l = size - 1;
+                v = l;
+            } else h = l + 1;
+            double lw = rd(v - l, f32);
+            lo.add(l);
+            hi.add(h);
+            whi.add(lw);
+            wlo.add(rd(1 - lw, f32));
+            ok.add(1);
+        }
+    }
+
+    static final class GrowInts {
+        int[] a = new int[16];
+        int size;
+
+        void add(int v) {
+            if (size == a.length) a = java.util.Arrays.copyOf(a, size * 2);
+            a[size++] = v;
+        }
+
+        int[] array() { return size == 0 ? new int[1] : java.util.Arrays.copyOf(a, size); }
+    }
+
+    static final class GrowDoubles {
+        double[] a = new double[16];
+        int size;
+
+        void add(double v) {
+            if (size == a.length) a = java.util.Arrays.copyOf(a, size * 2);
+            a[size++] = v;
+        }
+
+        double[] array() { return size == 0 ? new double[1] : java.util.Arrays.copyOf(a, size); }
+    }
+}
