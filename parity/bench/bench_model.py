@@ -21,8 +21,10 @@ def build(name, classes):
         from hrnet_ocr import HRNetOCR
         return HRNetOCR(name, classes)
     if name in ("fpn", "psp"):
-        import backbones  # noqa: F401  (parity/models/backbones.py: ResNet FPN and PSPNet)
-        return backbones.build(name, classes)
+        # the PyTorch twins written for the fpn/psp parity references (torchvision ResNet + MagNet heads)
+        sys.path.insert(0, os.path.join(HERE, "..", "..", "magnet", "src", "test", "python"))
+        import make_fpn_psp_refs as refs
+        return refs.FPN(classes) if name == "fpn" else refs.PSP(classes)
     raise SystemExit(f"unknown model {name}")
 
 
