@@ -62,6 +62,8 @@ final class BenchCommand {
 
         @Option(names = "--no_fold_bn", description = "Time with batch norms unfolded.") boolean noFold;
 
+        @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda[:N], opencl[:N] or auto (default ${DEFAULT-VALUE}).") String device;
+
         @Option(names = "--no_pytorch", description = "Skip the PyTorch run.") boolean noTorch;
 
         @Override public Integer call() {
@@ -70,14 +72,16 @@ final class BenchCommand {
             Module m = ModelRegistry.create(model, numClasses);
             m.eval();
             if (!noFold) BnFolding.foldForInference(m);
-            Tensor x = Tensor.randn(new java.util.SplittableRandom(0), shape);
+            org.magnet4j.tensor.Device dev = org.magnet4j.kernels.Devices.resolve(device);
+            m.to(dev);
+            Tensor x = Tensor.randn(new java.util.SplittableRandom(0), shape).to(dev);
             List<Double> times = new ArrayList<>();
             Runtime rt = Runtime.getRuntime();
             long peak = 0;
             try (var g = GradMode.noGrad()) {
                 for (int i = 0; i < repeat + 1; i++) {
                     long t0 = System.nanoTime();
-                    m.forward(x);
+                    m.forward(x).toFloatArray(); // waits for the device and includes the copy back
                     if (i > 0) times.add((System.nanoTime() - t0) / 1e9);
                     peak = Math.max(peak, rt.totalMemory() - rt.freeMemory());
                 }
@@ -116,7 +120,7 @@ final class BenchCommand {
             RgbImage img = ImageIo.readRgb(fixtures.resolve("images/frankfurt_000001_003056_leftImg8bit.png"));
             long t0 = System.nanoTime();
             StageListener log = (stage, scale, p, n, nanos) -> System.out.printf("  stage %d %s: %d patches, %.1f s%n", stage, scale, n, nanos / 1e9);
-            new ProgressiveInference(s, models.backbone()::forward, models.refinerFunctions(), log).run(new ImagePatchSource(img, s));
+            new ProgressiveInference(s, models.backboneFunction(), models.refinerFunctions(), log).run(new ImagePatchSource(img, s));
             double seconds = (System.nanoTime() - t0) / 1e9;
             JsonObject torch = noTorch ? null : new PyTorchRunner(PyTorchRunner.findRepo()).run("parity/pipeline/magnet_pipeline.py",
                     List.of("--fixtures", fixtures.toAbsolutePath().toString(), "--threads", "" + Parallel.threads()));

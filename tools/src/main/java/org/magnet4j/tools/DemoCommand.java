@@ -46,6 +46,7 @@ final class DemoCommand implements Callable<Integer> {
         List<Scale> scales = s.scales();
         opts.checkClasses(dataset);
         opts.checkRefinementCount(scales.size() - 1, s.nPatches() != 0);
+        org.magnet4j.tensor.Device dev = opts.device();
         MagNetModels models = MagNetModels.load(opts.model, opts.numClasses, opts.pretrained, opts.pretrainedRefinement,
                 scales.size() - 1, opts.foldBn, out);
         Scale last = scales.get(scales.size() - 1);
@@ -72,7 +73,7 @@ final class DemoCommand implements Callable<Integer> {
                 if (total >= 8 && done == total) out.print("\r");
             }
         };
-        new ProgressiveInference(s, models.backbone()::forward, models.refinerFunctions(), listener).run(new ImagePatchSource(img, s));
+        new ProgressiveInference(s, models.backboneFunction(dev), models.refinerFunctions(dev), listener).run(new ImagePatchSource(img, s));
         out.printf("done in %.1f s; pictures in %s%n", (System.nanoTime() - t0) / 1e9, dir);
         return 0;
     }

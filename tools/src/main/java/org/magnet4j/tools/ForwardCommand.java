@@ -25,6 +25,7 @@ final class ForwardCommand implements Callable<Integer> {
     @Option(names = "--input", required = true, description = "float32 or float64 .npy, N x 3 x H x W.") Path input;
     @Option(names = "--output", required = true, description = "Where to write the N x C x H x W result (.npy).") Path output;
     @Option(names = "--softmax", description = "Write class probabilities instead of logits.") boolean softmax;
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda[:N], opencl[:N] or auto (default ${DEFAULT-VALUE}).") String device;
     @Option(names = "--no_fold_bn", description = "Keep batch norms separate (the folded model gives the same numbers, faster).") boolean noFold;
 
     @Override public Integer call() throws IOException {
@@ -42,8 +43,10 @@ final class ForwardCommand implements Callable<Integer> {
         if (!x.dtype().isFloating()) throw new IllegalArgumentException(input + ": expected float32 or float64, got " + x.dtype());
         DType dt = x.dtype() == DType.FLOAT64 ? DType.FLOAT64 : DType.FLOAT32;
         if (dt == DType.FLOAT64) m.to(DType.FLOAT64);
+        org.magnet4j.tensor.Device dev = org.magnet4j.kernels.Devices.resolve(device);
+        m.to(dev);
         try (var g = GradMode.noGrad()) {
-            Tensor y = m.forward(x.to(dt));
+            Tensor y = m.forward(x.to(dt).to(dev)).to(org.magnet4j.tensor.Device.CPU);
             if (softmax) y = y.softmax(1);
             Npy.write(output, y);
             System.out.println("wrote " + output + " " + y.describe());

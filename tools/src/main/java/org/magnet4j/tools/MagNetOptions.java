@@ -54,6 +54,11 @@ final class MagNetOptions {
     @Option(names = "--zero_certainty_outside_refined", description = "Corrected behaviour for n_patches > 0: zero certainty outside, not inside, the refined patches.")
     boolean zeroCertaintyOutsideRefined;
 
+    @Option(names = "--device", defaultValue = "cpu", description = "Where the networks run: cpu, cuda[:N], opencl[:N], or auto (CUDA when usable, else CPU). Default ${DEFAULT-VALUE}.")
+    String device;
+
+    org.magnet4j.tensor.Device device() { return org.magnet4j.kernels.Devices.resolve(device); }
+
     @Option(names = "--fold_bn", description = "Fold batch norms into the convolutions: faster; float32 rounding then differs from"
             + " PyTorch's, which can move a few tied pixel picks at the k-th error score (default: off, reproducing the reference).")
     boolean foldBn;

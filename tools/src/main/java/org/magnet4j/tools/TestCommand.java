@@ -43,10 +43,11 @@ final class TestCommand implements Callable<Integer> {
         if (entries.isEmpty()) throw new IllegalArgumentException("the datalist " + datalist + " lists no images");
         int refined = s.scales().size() - 1;
         opts.checkRefinementCount(refined, s.nPatches() != 0);
+        org.magnet4j.tensor.Device dev = opts.device();
         MagNetModels models = MagNetModels.load(opts.model, opts.numClasses, opts.pretrained, opts.pretrainedRefinement,
                 refined, opts.foldBn, out);
         out.printf("%d images of %s, scales %s, model %s%n", entries.size(), dataset.name(), s.scales(), opts.model);
-        Evaluation.Result r = new Evaluation(dataset, s, models.backbone()::forward, models.refinerFunctions())
+        Evaluation.Result r = new Evaluation(dataset, s, models.backboneFunction(dev), models.refinerFunctions(dev))
                 .run(entries, savePred ? saveDir : null, out);
         r.print(out);
         Map<String, Object> extra = new LinkedHashMap<>();

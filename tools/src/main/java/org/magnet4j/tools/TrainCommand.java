@@ -79,6 +79,8 @@ final class TrainCommand implements Callable<Integer> {
                 s.inputWidth(), s.inputHeight(), opts.model, opts.numClasses, opts.pretrained.toString(),
                 opts.pretrainedRefinement.isEmpty() ? null : opts.pretrainedRefinement.get(0).toString(), batchSize, epochs, lr,
                 momentum, decay, gamma, milestones.stream().mapToInt(Integer::intValue).toArray(), seed, logDir.toString(), taskName, 0.7, 100000);
+        if (!opts.device().isCpu())
+            throw new IllegalArgumentException("train runs on the CPU in this version; --device " + opts.device + " is supported by demo, test, forward and bench");
         MagNetModels models = MagNetModels.load(opts.model, opts.numClasses, opts.pretrained, List.of(), 0, opts.foldBn, out);
         RefinementTrainer trainer = new RefinementTrainer(cfg, dataset, entries, models.backbone(), resumeFrom);
         if (resumeFrom != null) out.printf("resuming %s after epoch %d%n", trainer.runDir(), trainer.completedEpochs());

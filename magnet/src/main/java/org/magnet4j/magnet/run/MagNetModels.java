@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
+import java.util.function.Function;
+import org.magnet4j.tensor.Device;
 import org.magnet4j.magnet.models.BnFolding;
 import org.magnet4j.magnet.models.ModelRegistry;
 import org.magnet4j.magnet.models.RefinementMagNet;
@@ -46,9 +48,31 @@ public record MagNetModels(Module backbone, List<RefinementMagNet> refiners) {
         log.println("loaded " + what + " from " + file.getFileName() + (r.isClean() ? "" : " (" + r + ")"));
     }
 
-    public List<BiFunction<Tensor, Tensor, Tensor>> refinerFunctions() {
+    public List<BiFunction<Tensor, Tensor, Tensor>> refinerFunctions() { return refinerFunctions(Device.CPU); }
+
+    /** The backbone as the pipeline calls it: images in, logits out, on the CPU. */
+    public Function<Tensor, Tensor> backboneFunction() { return backboneFunction(Device.CPU); }
+
+    /**
+     * Runs the networks on a device (their weights move there once) while the pipeline's own bookkeeping
+     * (patch boxes, canvas, pixel selection) stays on the CPU: inputs go over, outputs come back.
+     */
+    public Function<Tensor, Tensor> backboneFunction(Device device) {
+        if (device.isCpu()) return backbone::forward;
+        backbone.to(device);
+        return x -> backbone.forward(x.to(device)).to(Device.CPU);
+    }
+
+    public List<BiFunction<Tensor, Tensor, Tensor>> refinerFunctions(Device device) {
         List<BiFunction<Tensor, Tensor, Tensor>> out = new ArrayList<>();
-        for (RefinementMagNet r : refiners) out.add(r::forward);
+        for (RefinementMagNet r : refiners) {
+            if (device.isCpu()) {
+                out.add(r::forward);
+                continue;
+            }
+            r.to(device);
+            out.add((fine, coarse) -> r.forward(fine.to(device), coarse.to(device)).to(Device.CPU));
+        }
         return out;
     }
 }
