@@ -29,16 +29,13 @@ class HRNetOcrParityTest {
     }
 
     /*
-     * Limits: rel-L2 1e-4 and arg-max >= 99.99% everywhere. Max-abs: 2e-3 was the target, but our float32
-     * forward cannot reach it on item 1. Measured with the float64 model, which matches the float64
-     * reference to 9.5e-7 max-abs (the rounding of the stored float32 file): PyTorch's float32 cls
-     * head is off the float64 result by up to 1.0e-3; ours by up to 2.8e-3. The backbone features come
-     * out of our float32 convolutions about 1.7x noisier (rel-L2 5e-6) than PyTorch's, and the OCR attention
-     * (softmax over pixels, then over regions) amplifies that about 3x. So MAX_ABS_OUTPUT (float64 reference) is 2.5e-3
-     * (measured 2.0e-3) and MAX_ABS_HEADS (float32 PyTorch references, whose own error adds to ours) is 4e-3
-     * (measured 3.1e-3 for cls, 2.3e-4 for aux).
+     * Limits: the combined output against the float64 reference meets the issue's max-abs 2e-3 (measured
+     * 1.3e-3 unfolded, 5.5e-4 folded, after the GEMM's two-level K summation), rel-L2 1e-4, arg-max >= 99.99%.
+     * The cls and aux heads are compared with float32 PyTorch files, which carry PyTorch's own float32 error
+     * (its combined output is up to 7.1e-4 off the float64 one, and the cls head more, since the output divides
+     * by 1.4): measured 2.5e-3 for cls, 1.7e-4 for aux, so their max-abs limit is 3e-3.
      */
-    static final double MAX_ABS_OUTPUT = 2.5e-3, MAX_ABS_HEADS = 4e-3, REL_L2 = 1e-4, ARGMAX = 0.9999;
+    static final double MAX_ABS_OUTPUT = 2e-3, MAX_ABS_HEADS = 3e-3, REL_L2 = 1e-4, ARGMAX = 0.9999;
 
     private static void check(String what, Tensor actual, Tensor expected, double maxAbs) {
         assertArrayEquals(expected.shape(), actual.shape(), what + " shape");
