@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
  * Whole-model and whole-pipeline timings next to PyTorch's, measured in the same invocation with the
  * same thread count. Kernel-level numbers come from the JMH benchmarks (benchmarks/).
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchCommand.Model.class, BenchCommand.Pipeline.class},
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchCommand.Model.class, BenchCommand.Pipeline.class, BenchCommand.Load.class},
         description = "Time a model forward or the whole MagNet pipeline, here and in PyTorch, and print the ratio.")
 final class BenchCommand {
     /** Must run before any kernel class loads: the pool size is fixed when it is created. */
@@ -125,6 +125,36 @@ final class BenchCommand {
             JsonObject torch = noTorch ? null : new PyTorchRunner(PyTorchRunner.findRepo()).run("parity/pipeline/magnet_pipeline.py",
                     List.of("--fixtures", fixtures.toAbsolutePath().toString(), "--threads", "" + Parallel.threads()));
             printRatio("Cityscapes pipeline (" + Parallel.threads() + " threads" + (foldBn ? ", folded BN" : "") + ")", seconds, torch, "seconds");
+            return 0;
+        }
+    }
+
+    @Command(name = "load", mixinStandardHelpOptions = true, description = "Checkpoint reading time next to torch.load of the same file.")
+    static final class Load implements Callable<Integer> {
+        @picocli.CommandLine.Parameters(index = "0", description = "A .pth or .safetensors file.") Path file;
+
+        @Option(names = "--repeat", defaultValue = "10") int repeat;
+
+        @Option(names = "--no_pytorch", description = "Skip the PyTorch run.") boolean noTorch;
+
+        @Override public Integer call() throws Exception {
+            long t0 = System.nanoTime();
+            int n = org.magnet4j.convert.Checkpoints.load(file).tensors().size();
+            double first = (System.nanoTime() - t0) / 1e9;
+            for (int i = 0; i < 3; i++) org.magnet4j.convert.Checkpoints.load(file);
+            List<Double> times = new ArrayList<>();
+            for (int i = 0; i < repeat; i++) {
+                long t = System.nanoTime();
+                org.magnet4j.convert.Checkpoints.load(file);
+                times.add((System.nanoTime() - t) / 1e9);
+            }
+            double warm = median(times);
+            System.out.printf("%s: %d tensors; java first load %.3f s (includes JIT warm-up), warm median %.4f s%n", file.getFileName(), n, first, warm);
+            JsonObject torch = noTorch ? null : new PyTorchRunner(PyTorchRunner.findRepo()).run("parity/bench/bench_load.py", List.of(file.toString(), "" + repeat));
+            if (torch != null)
+                System.out.printf("torch.load first %.3f s, warm median %.4f s; java/pytorch first %.2f, warm %.2f%n",
+                        torch.get("first_s").getAsDouble(), torch.get("median_s").getAsDouble(),
+                        first / torch.get("first_s").getAsDouble(), warm / torch.get("median_s").getAsDouble());
             return 0;
         }
     }
