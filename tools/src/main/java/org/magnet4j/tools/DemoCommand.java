@@ -69,8 +69,14 @@ final class DemoCommand implements Callable<Integer> {
             }
 
             @Override public void patchesDone(int stage, int done, int total) {
-                if (total >= 8) out.printf("\r  stage %d: %d/%d patches", stage, done, total);
-                if (total >= 8 && done == total) out.print("\r");
+                if (total < 8) return;
+                // one line redrawn in place on a terminal; a log gets a line per quarter instead
+                if (System.console() != null) {
+                    out.printf("\r  stage %d: %d/%d patches", stage, done, total);
+                    if (done == total) out.print("\r" + " ".repeat(40) + "\r");
+                } else if (done % Math.max(1, total / 4) == 0 && done < total) {
+                    out.printf("  stage %d: %d/%d patches%n", stage, done, total);
+                }
             }
         };
         new ProgressiveInference(s, models.backboneFunction(dev), models.refinerFunctions(dev), listener).run(new ImagePatchSource(img, s));

@@ -60,6 +60,30 @@ class HRNetOcrParityTest {
         for (int i = 0; i < 2; i++) check("folded, item " + i + " output", out.narrow(0, i, 1), output.narrow(0, i, 1), 2e-3);
     }
 
+    /**
+     * The heads against their float64 values: the fixtures hold the heads only as float32 PyTorch output, so the
+     * float64 heads come from our float64 model, whose combined output matches the float64 reference to ~1e-6.
+     */
+    @Test void headsAreWithinTwoThousandthsOfTheirFloat64Values() {
+        Path dir = Fixtures.shared("reference/hrnet18_ocr");
+        Tensor input = Fixtures.npy(dir.resolve("hrnet18_ocr_input.npy"));
+        Tensor output = Fixtures.npy(dir.resolve("hrnet18_ocr_output.npy"));
+        HRNetOCR model = loadHrnet18();
+        HRNetOCR.Outputs f32, f64;
+        try (var g = GradMode.noGrad()) {
+            f32 = model.forwardAll(input);
+            model.to(org.magnet4j.tensor.DType.FLOAT64);
+            f64 = model.forwardAll(input.to(org.magnet4j.tensor.DType.FLOAT64));
+        }
+        Fixtures.Diff anchor = Fixtures.diff(f64.output(), output);
+        System.out.println("hrnet18+ocr float64 model vs float64 reference: " + anchor);
+        assertTrue(anchor.maxAbs() <= 1e-5, "the float64 model must reproduce the float64 reference: " + anchor);
+        for (int i = 0; i < 2; i++) {
+            check("item " + i + " main (cls) vs float64", f32.main().narrow(0, i, 1), f64.main().narrow(0, i, 1), 2e-3);
+            check("item " + i + " aux vs float64", f32.aux().narrow(0, i, 1), f64.aux().narrow(0, i, 1), 2e-3);
+        }
+    }
+
     @Test void matchesReferenceForBothItemsAndBatchSizes() {
         Path dir = Fixtures.shared("reference/hrnet18_ocr");
         Tensor input = Fixtures.npy(dir.resolve("hrnet18_ocr_input.npy"));
