@@ -2,17 +2,10 @@ package org.magnet4j.convert;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
+import org.magnet4j.tensor.io.AtomicWrite;
 
-/**
- * Writes a file so that it either appears complete or not at all: into a temporary file in the same folder (same
- * file system, so the rename is atomic), forced to disk, then renamed over the target. On any failure the temporary
- * file is deleted and the target is untouched.
- */
+/** {@link AtomicWrite} with the converter's exception: the file appears complete or not at all. */
 final class AtomicFiles {
     @FunctionalInterface
     interface Body {
@@ -22,27 +15,10 @@ final class AtomicFiles {
     private AtomicFiles() {}
 
     static void write(Path target, Body body) throws CheckpointException {
-        Path abs = target.toAbsolutePath();
-        Path dir = abs.getParent();
-        Path tmp = null;
         try {
-            tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                body.write(ch);
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-            }
-            tmp = null;
+            AtomicWrite.write(target, body::write);
         } catch (IOException | RuntimeException e) {
             throw new CheckpointException(target.toString(), "cannot write: " + e, e);
-        } finally {
-            if (tmp != null) {
-                try { Files.deleteIfExists(tmp); } catch (IOException ignored) { /* best effort; the target is untouched */ }
-            }
         }
     }
 }

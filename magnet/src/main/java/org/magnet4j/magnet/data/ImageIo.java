@@ -6,12 +6,9 @@ import java.awt.image.DataBufferByte;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Iterator;
 import java.util.Locale;
 import javax.imageio.IIOImage;
@@ -197,16 +194,12 @@ public final class ImageIo {
     }
 
     private static void write(BufferedImage bi, String format, int quality, Path path) {
-        Path target = path.toAbsolutePath();
-        Path dir = target.getParent();
-        Path tmp = null;
+        Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName(format);
+        if (!writers.hasNext()) throw new ImageFileException(path, "no javax.imageio writer for " + format);
+        ImageWriter writer = writers.next();
+        java.io.ByteArrayOutputStream encoded = new java.io.ByteArrayOutputStream();
         try {
-            Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
-            Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName(format);
-            if (!writers.hasNext()) throw new ImageFileException(path, "no javax.imageio writer for " + format);
-            ImageWriter writer = writers.next();
-            try (OutputStream os = Files.newOutputStream(tmp); ImageOutputStream out = ImageIO.createImageOutputStream(os)) {
+            try (ImageOutputStream out = ImageIO.createImageOutputStream(encoded)) {
                 writer.setOutput(out);
                 ImageWriteParam param = writer.getDefaultWriteParam();
                 if (quality >= 0) {
@@ -218,16 +211,9 @@ public final class ImageIo {
             } finally {
                 writer.dispose();
             }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-            tmp = null;
+            org.magnet4j.tensor.io.AtomicWrite.write(path, encoded.toByteArray());
         } catch (IOException e) {
             throw new ImageFileException(path, "cannot write image file " + path + ": " + e, e);
-        } finally {
-            if (tmp != null) try { Files.deleteIfExists(tmp); } catch (IOException ignored) { /* best effort */ }
         }
     }
 }
