@@ -1,5 +1,6 @@
 package org.magnet4j.kernels.cuda;
 
+import org.magnet4j.kernels.SamplingTables;
 import org.magnet4j.tensor.DType;
 import org.magnet4j.tensor.InterpMode;
 import org.magnet4j.tensor.Tensor;

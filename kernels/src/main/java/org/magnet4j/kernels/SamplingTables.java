@@ -1,20 +1,21 @@
-package org.magnet4j.kernels.cuda;
+package org.magnet4j.kernels;
 
 import org.magnet4j.tensor.InterpMode;
 
 /**
- * Host-side coordinate tables for the sampling kernels, computed exactly as the CPU backend's
- * cpu.SamplingKernels (axis, geom, tap) so both backends sample the same points with the same weights.
+ * Host-side coordinate tables for the device sampling kernels (OpenCL and CUDA share them), computed exactly as
+ * the CPU backend's cpu.SamplingKernels (axis, geom, tap) so every backend samples the same points with the
+ * same weights.
  */
-final class SamplingTables {
+public final class SamplingTables {
     private SamplingTables() {}
 
-    static double rd(double v, boolean f32) { return f32 ? (float) v : v; }
+    public static double rd(double v, boolean f32) { return f32 ? (float) v : v; }
 
     /** Taps along one axis: out[o] = w0[o] * in[i0[o]] + w1[o] * in[i1[o]]. */
-    record Axis(int[] i0, int[] i1, double[] w0, double[] w1) {
+    public record Axis(int[] i0, int[] i1, double[] w0, double[] w1) {
         /** For each input index, the range [lo, hi) of outputs that read it (the tables are monotone). */
-        int[][] ranges(int in) {
+        public int[][] ranges(int in) {
             int[] lo = new int[in], hi = new int[in];
             java.util.Arrays.fill(lo, Integer.MAX_VALUE);
             for (int o = 0; o < i0.length; o++)
@@ -28,7 +29,7 @@ final class SamplingTables {
     }
 
     /** cpu.SamplingKernels.axis: PyTorch's nearest_idx / area_pixel_compute_scale / compute_source_index_and_lambda. */
-    static Axis axis(int in, int out, InterpMode mode, boolean alignCorners, double scaleFactor, boolean f32) {
+    public static Axis axis(int in, int out, InterpMode mode, boolean alignCorners, double scaleFactor, boolean f32) {
         int[] i0 = new int[out], i1 = new int[out];
         double[] w0 = new double[out], w1 = new double[out];
         if (mode == InterpMode.NEAREST) {
@@ -66,14 +67,14 @@ final class SamplingTables {
     }
 
     /** All boxes' roi_align sampling taps, concatenated; meta per box = {batch, gh, gw, yBase, xBase}. */
-    static final class Roi {
-        final int[] meta;
-        final double[] count;
-        final GrowInts yl = new GrowInts(), yh = new GrowInts(), yok = new GrowInts(), xl = new GrowInts(), xh = new GrowInts(), xok = new GrowInts();
-        final GrowDoubles hy = new GrowDoubles(), ly = new GrowDoubles(), hx = new GrowDoubles(), lx = new GrowDoubles();
+    public static final class Roi {
+        public final int[] meta;
+        public final double[] count;
+        public final GrowInts yl = new GrowInts(), yh = new GrowInts(), yok = new GrowInts(), xl = new GrowInts(), xh = new GrowInts(), xok = new GrowInts();
+        public final GrowDoubles hy = new GrowDoubles(), ly = new GrowDoubles(), hx = new GrowDoubles(), lx = new GrowDoubles();
 
         /** cpu.SamplingKernels.geom/tap: torchvision's roi_align pre-calculation, in float or double. */
-        Roi(double[] b, int nk, int height, int width, int oh, int ow, double scale, int samplingRatio, boolean aligned, boolean f32) {
+        public Roi(double[] b, int nk, int height, int width, int oh, int ow, double scale, int samplingRatio, boolean aligned, boolean f32) {
             meta = new int[nk * 5];
             count = new double[nk];
             for (int k = 0; k < nk; k++) {
@@ -130,7 +131,7 @@ final class SamplingTables {
         }
     }
 
-    static final class GrowInts {
+    public static final class GrowInts {
         int[] a = new int[16];
         int size;
 
@@ -139,10 +140,10 @@ final class SamplingTables {
             a[size++] = v;
         }
 
-        int[] array() { return size == 0 ? new int[1] : java.util.Arrays.copyOf(a, size); }
+        public int[] array() { return size == 0 ? new int[1] : java.util.Arrays.copyOf(a, size); }
     }
 
-    static final class GrowDoubles {
+    public static final class GrowDoubles {
         double[] a = new double[16];
         int size;
 
@@ -151,6 +152,6 @@ final class SamplingTables {
             a[size++] = v;
         }
 
-        double[] array() { return size == 0 ? new double[1] : java.util.Arrays.copyOf(a, size); }
+        public double[] array() { return size == 0 ? new double[1] : java.util.Arrays.copyOf(a, size); }
     }
 }
