@@ -52,7 +52,7 @@ public final class CudaCheck {
             @Override public void testPlanExecutionFinished(TestPlan plan) {}
         };
         launcher.execute(request, summary, lines);
-        System.out.println(CudaConformance.summary());
+        System.out.println(CudaConformanceTest.CUDA.summary());
         summary.getSummary().printTo(new PrintWriter(System.out, true));
         long failed = summary.getSummary().getTotalFailureCount();
         System.out.println(failed == 0 ? (skippedConformance[0] > 0 ? "RESULT: conformance SKIPPED (no usable GPU)" : "RESULT: ALL PASSED")

@@ -21,12 +21,12 @@ class OpenClRuntimeTest {
     @BeforeAll static void requireOpenCl() {
         String reason = "";
         try {
-            Backends.get(Conformance.CL);
+            Backends.get(OpenClConformanceTest.OPENCL.device());
         } catch (BackendUnavailableException e) {
             reason = e.getMessage();
         }
-        org.junit.jupiter.api.Assumptions.assumeTrue(Backends.isAvailable(Conformance.CL), "no OpenCL platform: " + reason);
-        be = (OpenClBackend) Backends.get(Conformance.CL);
+        org.junit.jupiter.api.Assumptions.assumeTrue(Backends.isAvailable(OpenClConformanceTest.OPENCL.device()), "no OpenCL platform: " + reason);
+        be = (OpenClBackend) Backends.get(OpenClConformanceTest.OPENCL.device());
     }
 
     @Test void deviceIndexOutOfRangeListsDevices() {
@@ -49,13 +49,13 @@ class OpenClRuntimeTest {
 
     @Test void poolReusesBuffersOfCollectedStorages() throws Exception {
         for (int round = 0; round < 5 && be.pool.cachedBytes() == 0; round++) {
-            for (int i = 0; i < 50; i++) Tensor.zeros(Conformance.CL, DType.FLOAT32, 1000 + i);
+            for (int i = 0; i < 50; i++) Tensor.zeros(OpenClConformanceTest.OPENCL.device(), DType.FLOAT32, 1000 + i);
             System.gc();
             Thread.sleep(100);
         }
         assertTrue(be.pool.cachedBytes() > 0, "collected storages went back to the pool");
         // a recycled buffer is zero-filled again by allocate
-        Tensor z = Tensor.zeros(Conformance.CL, DType.FLOAT32, 1000);
+        Tensor z = Tensor.zeros(OpenClConformanceTest.OPENCL.device(), DType.FLOAT32, 1000);
         assertEquals(0.0, z.abs().sum().item());
         assertEquals(BufferPool.sizeClass(1000 * 4), BufferPool.sizeClass(1000 * 4 + 3));
         assertTrue(BufferPool.sizeClass(1 << 20) - (1 << 20) <= (1 << 20) / 8);
@@ -82,17 +82,17 @@ class OpenClRuntimeTest {
 
     @Test void gradientsFlowBackAcrossDevices() {
         Tensor x = Tensor.randn(new SplittableRandom(5), 3, 4).requiresGrad(true);
-        Tensor y = x.to(Conformance.CL).mul(3.0).sum();
-        assertEquals(Conformance.CL, y.device());
+        Tensor y = x.to(OpenClConformanceTest.OPENCL.device()).mul(3.0).sum();
+        assertEquals(OpenClConformanceTest.OPENCL.device(), y.device());
         y.backward();
         assertEquals(Device.CPU, x.grad().device());
         assertArrayEquals(new float[] {3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3}, x.grad().toFloatArray());
     }
 
     @Test void oneElementCpuTensorsJoinTheOtherDevice() {
-        Tensor counter = Tensor.zeros(Conformance.CL, DType.INT64);
+        Tensor counter = Tensor.zeros(OpenClConformanceTest.OPENCL.device(), DType.INT64);
         Tensor next = counter.add(Tensor.fromArray(new long[] {1})).reshape();
-        assertEquals(Conformance.CL, next.device());
+        assertEquals(OpenClConformanceTest.OPENCL.device(), next.device());
         assertEquals(1.0, next.item());
     }
 }

@@ -1,4 +1,4 @@
-package org.magnet4j.kernels.cuda;
+package org.magnet4j.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,17 +15,24 @@ import org.magnet4j.tensor.Device;
 import org.magnet4j.tensor.Tensor;
 
 /**
- * Runs one op through the Tensor API on the CPU backend (the reference) and on CUDA from the same inputs, and
+ * Runs one op through the Tensor API on the CPU backend (the reference) and on another backend from the same inputs, and
  * compares every output and, with backward on, the gradient of sum(out * g) for a fixed random g with respect to
  * every floating input. Floating outputs must agree within max-abs <= ABS * max(1, max|ref|) and relative L2 <=
  * REL_L2 (float32: 1e-4 / 1e-5; float64: 1e-9 / 1e-11); integer and bool outputs, and all outputs of an op marked
  * exact, must be identical. The worst errors per op are kept for the summary.
  */
-final class CudaConformance {
-    static final Device CL = Device.parse(System.getProperty("magnet.cuda.testDevice", "cuda"));
-    static final Map<String, double[]> WORST = new TreeMap<>(); // op -> {max-abs, rel-L2, bound max-abs, bound rel-L2}
+public final class Conformance {
+    private final Device device;
+    private final String label;
+    private final Map<String, double[]> worst = new TreeMap<>(); // op -> {max-abs, rel-L2, bound max-abs, bound rel-L2}
 
-    private CudaConformance() {}
+    /** @param label the backend's name in the summary, e.g. "OpenCL" */
+    public Conformance(Device device, String label) {
+        this.device = device;
+        this.label = label;
+    }
+
+    public Device device() { return device; }
 
     static double absBound(DType t) { return t == DType.FLOAT64 ? 1e-9 : 1e-4; }
 
@@ -34,9 +41,9 @@ final class CudaConformance {
     /** Outputs of f: a Tensor or a Tensor[]. */
     static Tensor[] outputs(Object o) { return o instanceof Tensor t ? new Tensor[] {t} : (Tensor[]) o; }
 
-    static void check(String op, Function<List<Tensor>, Object> f, boolean backward, boolean exact, Tensor... inputs) {
+    public void check(String op, Function<List<Tensor>, Object> f, boolean backward, boolean exact, Tensor... inputs) {
         Result cpu = run(f, backward, inputs, Device.CPU);
-        Result cl = run(f, backward, inputs, CL);
+        Result cl = run(f, backward, inputs, device);
         assertEquals(cpu.outs.size(), cl.outs.size(), op + ": number of outputs");
         for (int i = 0; i < cpu.outs.size(); i++) compare(op + " out" + i, cpu.outs.get(i), cl.outs.get(i), exact);
         for (int i = 0; i < cpu.grads.size(); i++) {
@@ -78,7 +85,7 @@ final class CudaConformance {
         return new Result(o, grads);
     }
 
-    static void compare(String what, Tensor ref, Tensor got, boolean exact) {
+    void compare(String what, Tensor ref, Tensor got, boolean exact) {
         assertArrayEquals(ref.shape(), got.shape(), what + ": shape");
         assertEquals(ref.dtype(), got.dtype(), what + ": dtype");
         DType t = ref.dtype();
@@ -113,18 +120,18 @@ final class CudaConformance {
         assertTrue(rel <= relB, what + ": relative L2 error " + rel + " > " + relB);
     }
 
-    private static synchronized void record(String what, double abs, double rel, double absB, double relB) {
+    private synchronized void record(String what, double abs, double rel, double absB, double relB) {
         String op = what.replaceAll(" (out|grad)\\d+$", "");
-        double[] w = WORST.computeIfAbsent(op, k -> new double[4]);
+        double[] w = worst.computeIfAbsent(op, k -> new double[4]);
         w[0] = Math.max(w[0], abs);
         w[1] = Math.max(w[1], rel);
         w[2] = absB;
         w[3] = relB;
     }
 
-    static String summary() {
-        StringBuilder sb = new StringBuilder("CUDA conformance (worst per op: scaled max-abs, rel-L2; 0 = identical):\n");
-        WORST.forEach((k, v) -> sb.append(String.format("  %-44s %9.2e %9.2e%n", k, v[0], v[1])));
+    public String summary() {
+        StringBuilder sb = new StringBuilder(label + " conformance (worst per op: scaled max-abs, rel-L2; 0 = identical):\n");
+        worst.forEach((k, v) -> sb.append(String.format("  %-44s %9.2e %9.2e%n", k, v[0], v[1])));
         return sb.toString();
     }
 }
