@@ -76,19 +76,20 @@ final class BenchCommand {
             m.to(dev);
             Tensor x = Tensor.randn(new java.util.SplittableRandom(0), shape).to(dev);
             List<Double> times = new ArrayList<>();
-            Runtime rt = Runtime.getRuntime();
-            long peak = 0;
+            HeapMeter heap = new HeapMeter();
             try (var g = GradMode.noGrad()) {
                 for (int i = 0; i < repeat + 1; i++) {
                     long t0 = System.nanoTime();
                     m.forward(x).toFloatArray(); // waits for the device and includes the copy back
                     if (i > 0) times.add((System.nanoTime() - t0) / 1e9);
-                    peak = Math.max(peak, rt.totalMemory() - rt.freeMemory());
                 }
+                heap.start(); // one more forward, measured for memory only (the GC it starts with is not timed)
+                m.forward(x).toFloatArray();
+                heap.stop();
             }
             double median = median(times);
-            System.out.printf("%s %s, %d threads: java median %.3f s over %d runs (after 1 warm-up); heap in use after runs %.0f MB%n",
-                    model, Arrays.toString(shape), Parallel.threads(), median, repeat, peak / 1e6);
+            System.out.printf("%s %s, %d threads: java median %.3f s over %d runs (after 1 warm-up); one forward allocates %.0f MB, peak heap %.0f MB (incl. uncollected garbage)%n",
+                    model, Arrays.toString(shape), Parallel.threads(), median, repeat, heap.allocatedBytes() / 1e6, heap.peakBytes() / 1e6);
             JsonObject torch = noTorch ? null : new PyTorchRunner(PyTorchRunner.findRepo()).run("parity/bench/bench_model.py", List.of(
                     "--model", model, "--num_classes", "" + numClasses, "--shape", "" + shape[0], "" + shape[1], "" + shape[2], "" + shape[3],
                     "--threads", "" + Parallel.threads(), "--repeat", "" + repeat));

@@ -5,95 +5,163 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Row-major matrix products C = A x B (+ C when accumulating). The float32 path is a register-blocked
- * Vector API kernel (4 rows x 2 vectors of accumulators, FMA over K); the float64 path is a plain
- * reference loop used for checks. Transposed operands are packed first so one kernel serves all cases.
+ * Vector API kernel (6 rows x 2 vectors of accumulators, FMA over K) over B packed into zero-padded,
+ * contiguous strips; the float64 path is a plain reference loop used for checks.
+ *
+ * <p>Numerics: each KC-deep slice of K is summed from zero (one FMA per step, in K order) and then added to
+ * C, so every element's rounding is fixed by KC alone, whatever the blocking, threads or edge handling.
+ * Changing KC changes results bit for bit (and with them tie-sensitive pipeline picks); the tests pin it.
  */
 public final class Gemm {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int VL = S.length();
-    private static final int MR = 4;
-    private static final int NR = 2 * VL;
+    /** Register tile: MR rows x NR columns = 12 accumulators (of 32 AVX-512 registers), 8 loads per 12 FMAs. */
+    static final int MR = 6;
+    static final int NR = 2 * VL;
+    /** Columns of B per task (a multiple of NR) and K rows per slice: one packed slice is KC x NC floats (L2). */
+    static final int NC = 128;
+    static final int KC = 256;
+    /**
+     * Panel width when B is wide: packing then reads 2 KB runs of each B row instead of 512 bytes, which
+     * streams from DRAM/L3 at close to sequential bandwidth (the narrow panel reaches about half of it).
+     */
+    static final int WIDE_NC = 512;
+
+    /** Per-thread packing space, allocated once: steady-state products allocate nothing. */
+    private static final class Scratch {
+        final float[] panel = new float[KC * WIDE_NC];
+        final float[] rows = new float[MR * KC];
+        final float[] tile = new float[MR * NR];
+        final float[] row = new float[WIDE_NC];
+        final Prefetch prefetch = new Prefetch();
+        int nextJ, nextCols, nextDepth, nextC, nextRows;
+
+        void next(int j0, int cols, int depth, int cOff, int rows) {
+            nextJ = j0; nextCols = cols; nextDepth = depth; nextC = cOff; nextRows = rows;
+        }
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private Gemm() {}
 
-    /** Columns of B packed per panel and rows of K per pass: a panel (KC x NC floats) stays in L2. */
-    private static final int NC = 128;
-    private static final int KC = 256;
-    private static final ThreadLocal<float[]> PANEL = ThreadLocal.withInitial(() -> new float[KC * NC]);
-
     /**
      * C[m,n] (+)= sum_k A[m,k] B[k,n]; A is M x K with row stride lda, B is K x N with row stride ldb,
-     * C is M x N with row stride ldc. Work is split into column panels of B (packed contiguously so the
-     * micro-kernel streams it from cache), and into row blocks too when there are few panels.
+     * C is M x N with row stride ldc. Work is split into column panels of B and, when there are few
+     * panels, into row blocks too; each task packs its own panel so tasks share nothing writable.
      */
     public static void sgemm(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                              float[] c, int cOff, int ldc, boolean accumulate) {
+        sgemm(m, n, k, a, aOff, lda, new PanelSource.Matrix(b, bOff, ldb), c, cOff, ldc, accumulate);
+    }
+
+    /** As above with B supplied row segment by row segment (a matrix, or a convolution's implicit im2col). */
+    static void sgemm(int m, int n, int k, float[] a, int aOff, int lda, PanelSource b,
+                      float[] c, int cOff, int ldc, boolean accumulate) {
         if (m == 0 || n == 0) return;
         if (k == 0) {
             if (!accumulate) for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
             return;
         }
-        int panels = (n + NC - 1) / NC;
-        int rowSplit = Math.max(1, Math.min((m + MR - 1) / MR, (Parallel.threads() * 4 + panels - 1) / panels));
-        int rowsPer = ((m + rowSplit - 1) / rowSplit + MR - 1) / MR * MR;
+        int nc = n >= 4 * WIDE_NC ? WIDE_NC : NC;
+        int panels = (n + nc - 1) / nc;
+        int groups = (m + MR - 1) / MR;
+        int rowSplit = Math.max(1, Math.min(groups, (Parallel.threads() * 4 + panels - 1) / panels));
+        int rowsPer = (groups + rowSplit - 1) / rowSplit * MR;
         int rowTasks = (m + rowsPer - 1) / rowsPer;
         long flops = 2L * m * n * k;
         int tasks = panels * rowTasks;
         Parallel.forRange(tasks, flops < (1 << 22) ? tasks : 1, (lo, hi) -> {
-            float[] panel = PANEL.get();
+            Scratch s = SCRATCH.get();
             for (int t = lo; t < hi; t++) {
-                int j0 = (t / rowTasks) * NC, i0 = (t % rowTasks) * rowsPer;
-                int cols = Math.min(NC, n - j0), rows = Math.min(rowsPer, m - i0);
-                for (int p0 = 0; p0 < k; p0 += KC) {
-                    int depth = Math.min(KC, k - p0);
-                    pack(b, bOff + p0 * ldb + j0, ldb, depth, cols, panel);
-                    boolean acc = accumulate || p0 > 0;
-                    for (int i = 0; i < rows; i += MR)
-                        block(Math.min(MR, rows - i), cols, depth, a, aOff + (i0 + i) * lda + p0, lda,
-                                panel, 0, cols, c, cOff + (i0 + i) * ldc + j0, ldc, acc);
-                }
+                int j0 = (t / rowTasks) * nc, i0 = (t % rowTasks) * rowsPer;
+                // The block this thread does next (none after its last task): its first B slice and its C block.
+                int nj = ((t + 1) / rowTasks) * nc, ni = ((t + 1) % rowTasks) * rowsPer;
+                boolean more = t + 1 < hi;
+                s.next(more ? nj : 0, more ? Math.min(nc, n - nj) : 0, Math.min(KC, k),
+                        more ? cOff + ni * ldc + nj : 0, more ? Math.min(rowsPer, m - ni) : 0);
+                panel(Math.min(rowsPer, m - i0), j0, Math.min(nc, n - j0), k,
+                        a, aOff + i0 * lda, lda, b, c, cOff + i0 * ldc + j0, ldc, accumulate, s);
             }
         });
     }
 
-    private static void pack(float[] b, int off, int ldb, int depth, int cols, float[] panel) {
-        for (int p = 0; p < depth; p++) System.arraycopy(b, off + p * ldb, panel, p * cols, cols);
+    /** One task: rows x cols of C over the whole K, one KC slice at a time. */
+    private static void panel(int rows, int j0, int cols, int k, float[] a, int aOff, int lda, PanelSource b,
+                              float[] c, int cOff, int ldc, boolean accumulate, Scratch s) {
+        int strips = (cols + NR - 1) / NR;
+        int calls = strips * ((rows + MR - 1) / MR);
+        for (int p0 = 0; p0 < k; p0 += KC) {
+            int depth = Math.min(KC, k - p0);
+            packStrips(b, p0, depth, j0, cols, s);
+            boolean acc = accumulate || p0 > 0;
+            // Prefetch what comes next while this slice computes: the next K slice, or after the last one
+            // the next task's first B slice and its C block.
+            Prefetch pf = s.prefetch;
+            if (p0 + KC < k) pf.plan(b, p0 + KC, j0, cols, Math.min(KC, k - p0 - KC), 0, 0, calls);
+            else pf.plan(b, 0, s.nextJ, s.nextCols, s.nextDepth, s.nextC, s.nextRows, calls);
+            for (int i = 0; i < rows; i += MR) {
+                int height = Math.min(MR, rows - i);
+                float[] src = a;
+                int srcOff = aOff + i * lda + p0, srcLd = lda;
+                if (height < MR) { // the last rows: copy them into a zero-padded MR x depth block
+                    copyRows(a, srcOff, lda, height, depth, s.rows);
+                    src = s.rows;
+                    srcOff = 0;
+                    srcLd = depth;
+                }
+                for (int st = 0; st < strips; st++) {
+                    int j = st * NR, width = Math.min(NR, cols - j), at = cOff + i * ldc + j;
+                    pf.step(c, ldc);
+                    if (height == MR && width == NR) {
+                        micro(depth, src, srcOff, srcLd, s.panel, st * depth * NR, c, at, ldc, acc);
+                    } else { // an edge tile: compute all of it into scratch, keep the part inside C
+                        micro(depth, src, srcOff, srcLd, s.panel, st * depth * NR, s.tile, 0, NR, false);
+                        mergeTile(s.tile, height, width, c, at, ldc, acc);
+                    }
+                }
+            }
+        }
     }
 
-    private static void block(int rows, int cols, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+    /** B's depth x cols block as NR-wide strips, each depth x NR contiguous, the last one zero-padded. */
+    private static void packStrips(PanelSource b, int p0, int depth, int j0, int cols, Scratch s) {
+        float[] panel = s.panel;
+        for (int p = 0; p < depth; p++) {
+            PanelSource.Segment row = b.row(p0 + p, j0, cols, s.row);
+            for (int j = 0, strip = 0; j < cols; j += NR, strip += depth * NR) {
+                int width = Math.min(NR, cols - j), dst = strip + p * NR;
+                System.arraycopy(row.array(), row.offset() + j, panel, dst, width);
+                if (width < NR) java.util.Arrays.fill(panel, dst + width, dst + NR, 0f);
+            }
+        }
+    }
+
+    private static void copyRows(float[] a, int off, int lda, int height, int depth, float[] dst) {
+        for (int r = 0; r < MR; r++) {
+            if (r < height) System.arraycopy(a, off + r * lda, dst, r * depth, depth);
+            else java.util.Arrays.fill(dst, r * depth, (r + 1) * depth, 0f);
+        }
+    }
+
+    private static void mergeTile(float[] tile, int height, int width, float[] c, int cOff, int ldc, boolean acc) {
+        for (int r = 0; r < height; r++) {
+            int row = cOff + r * ldc, t = r * NR;
+            if (acc) for (int j = 0; j < width; j++) c[row + j] += tile[t + j];
+            else System.arraycopy(tile, t, c, row, width);
+        }
+    }
+
+    /**
+     * C[6 x NR] (+)= A[6 x k] x strip[k x NR]: twelve accumulators summed from zero, then added to C.
+     * A is read in place (row stride lda), the strip is contiguous (NR floats per step of k).
+     */
+    private static void micro(int k, float[] a, int aOff, int lda, float[] b, int bOff,
                               float[] c, int cOff, int ldc, boolean acc) {
-        int j = 0;
-        if (rows == MR) {
-            for (; j + NR <= cols; j += NR) micro4x2(k, a, aOff, lda, b, bOff + j, ldb, c, cOff + j, ldc, acc);
-        }
-        for (; j + VL <= cols; j += VL) {
-            for (int r = 0; r < rows; r++) {
-                FloatVector s = FloatVector.zero(S);
-                int ar = aOff + r * lda;
-                for (int p = 0; p < k; p++) s = FloatVector.fromArray(S, b, bOff + p * ldb + j).fma(FloatVector.broadcast(S, a[ar + p]), s);
-                if (acc) s = s.add(FloatVector.fromArray(S, c, cOff + r * ldc + j));
-                s.intoArray(c, cOff + r * ldc + j);
-            }
-        }
-        for (; j < cols; j++) {
-            for (int r = 0; r < rows; r++) {
-                float s = 0f;
-                int ar = aOff + r * lda;
-                for (int p = 0; p < k; p++) s = Math.fma(a[ar + p], b[bOff + p * ldb + j], s);
-                c[cOff + r * ldc + j] = acc ? c[cOff + r * ldc + j] + s : s;
-            }
-        }
-    }
-
-    private static void micro4x2(int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                                 float[] c, int cOff, int ldc, boolean acc) {
-        // Each K panel sums from zero and is then added to C: a two-level sum whose rounding error grows with
-        // the panel depth (256), not with the whole K (up to 2430 in HRNet's OCR head).
-        FloatVector c00, c01, c10, c11, c20, c21, c30, c31;
-        c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = FloatVector.zero(S);
-        int a0 = aOff, a1 = aOff + lda, a2 = aOff + 2 * lda, a3 = aOff + 3 * lda;
-        for (int p = 0; p < k; p++) {
-            int bp = bOff + p * ldb;
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
+        c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = FloatVector.zero(S);
+        int a0 = aOff, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda;
+        for (int p = 0, bp = bOff; p < k; p++, bp += NR) {
             FloatVector b0 = FloatVector.fromArray(S, b, bp), b1 = FloatVector.fromArray(S, b, bp + VL);
             FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
             c00 = b0.fma(x, c00); c01 = b1.fma(x, c01);
@@ -103,17 +171,26 @@ public final class Gemm {
             c20 = b0.fma(x, c20); c21 = b1.fma(x, c21);
             x = FloatVector.broadcast(S, a[a3 + p]);
             c30 = b0.fma(x, c30); c31 = b1.fma(x, c31);
+            x = FloatVector.broadcast(S, a[a4 + p]);
+            c40 = b0.fma(x, c40); c41 = b1.fma(x, c41);
+            x = FloatVector.broadcast(S, a[a5 + p]);
+            c50 = b0.fma(x, c50); c51 = b1.fma(x, c51);
         }
+        store(c00, c01, c, cOff, acc);
+        store(c10, c11, c, cOff + ldc, acc);
+        store(c20, c21, c, cOff + 2 * ldc, acc);
+        store(c30, c31, c, cOff + 3 * ldc, acc);
+        store(c40, c41, c, cOff + 4 * ldc, acc);
+        store(c50, c51, c, cOff + 5 * ldc, acc);
+    }
+
+    private static void store(FloatVector lo, FloatVector hi, float[] c, int at, boolean acc) {
         if (acc) {
-            c00 = c00.add(FloatVector.fromArray(S, c, cOff)); c01 = c01.add(FloatVector.fromArray(S, c, cOff + VL));
-            c10 = c10.add(FloatVector.fromArray(S, c, cOff + ldc)); c11 = c11.add(FloatVector.fromArray(S, c, cOff + ldc + VL));
-            c20 = c20.add(FloatVector.fromArray(S, c, cOff + 2 * ldc)); c21 = c21.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + VL));
-            c30 = c30.add(FloatVector.fromArray(S, c, cOff + 3 * ldc)); c31 = c31.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + VL));
+            lo = lo.add(FloatVector.fromArray(S, c, at));
+            hi = hi.add(FloatVector.fromArray(S, c, at + VL));
         }
-        c00.intoArray(c, cOff); c01.intoArray(c, cOff + VL);
-        c10.intoArray(c, cOff + ldc); c11.intoArray(c, cOff + ldc + VL);
-        c20.intoArray(c, cOff + 2 * ldc); c21.intoArray(c, cOff + 2 * ldc + VL);
-        c30.intoArray(c, cOff + 3 * ldc); c31.intoArray(c, cOff + 3 * ldc + VL);
+        lo.intoArray(c, at);
+        hi.intoArray(c, at + VL);
     }
 
     /** float64 reference: C (+)= A x B, same layout rules. */

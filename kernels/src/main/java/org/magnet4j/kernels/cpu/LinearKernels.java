@@ -5,7 +5,9 @@ import org.magnet4j.tensor.DType;
 import org.magnet4j.tensor.Tensor;
 
 /**
- * Batched matmul and convolution as im2col + GEMM (1x1 stride-1 unpadded convolutions skip im2col).
+ * Batched matmul and convolution as GEMM: float32 convolutions pack im2col rows on the fly
+ * ({@link Im2colPanels}), float64 ones (the checking path) build the im2col matrix; 1x1 stride-1 unpadded
+ * convolutions multiply the image directly.
  * Arrays are float[] or double[] by dtype; {@link Ops} picks the matching GEMM and im2col.
  */
 final class LinearKernels {
@@ -82,11 +84,17 @@ final class LinearKernels {
         Tensor out = be.empty(x.dtype(), n, o, oh, ow);
         Ops ops = ops(x.dtype());
         boolean direct = isPointwise(kH, kW, p);
-        Object col = direct ? null : ops.alloc(kk * l);
+        boolean implicit = !direct && x.dtype() == DType.FLOAT32;
+        Object col = direct || implicit ? null : ops.alloc(kk * l);
         Object xa = arr(xc), wa = arr(wc), oa = arr(out);
         for (int img = 0; img < n; img++)
             for (int gi = 0; gi < g; gi++) {
                 int xOff = xc.offset() + (img * c + gi * cg) * h * wd;
+                if (implicit) { // the GEMM packs im2col rows straight from the image: no column matrix
+                    Gemm.sgemm(og, l, kk, (float[]) wa, wc.offset() + gi * og * kk, kk,
+                            new Im2colPanels((float[]) xa, xOff, h, wd, kH, kW, p), (float[]) oa, (img * o + gi * og) * l, l, false);
+                    continue;
+                }
                 Object bsrc = xa;
                 int bOff = xOff;
                 if (!direct) {

@@ -1,0 +1,19 @@
+package org.magnet4j.kernels.cpu;
+
+/**
+ * Where the GEMM's right operand B (K x N) comes from. The GEMM asks for one row segment at a time and
+ * packs it into its strips, so B need never exist as a matrix: {@link Im2colPanels} produces a
+ * convolution's im2col rows on the fly from the image.
+ */
+interface PanelSource {
+    /** The columns [j0, j0 + cols) of row p, either in place (returned array/offset) or written to buf. */
+    Segment row(int p, int j0, int cols, float[] buf);
+
+    /** A view of a row segment: cols floats of {@code array} from {@code offset}. */
+    record Segment(float[] array, int offset) {}
+
+    /** B stored row-major with row stride ldb: segments are returned in place. */
+    record Matrix(float[] b, int off, int ldb) implements PanelSource {
+        @Override public Segment row(int p, int j0, int cols, float[] buf) { return new Segment(b, off + p * ldb + j0); }
+    }
+}
