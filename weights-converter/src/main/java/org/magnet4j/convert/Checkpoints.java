@@ -19,7 +19,7 @@ import java.util.Map;
  * cause, is a {@link CheckpointException} naming the file and the problem.
  */
 public final class Checkpoints {
-    /** Files at least this large are materialised on several threads. */
+    /** Files at least this large are materialised on several threads (see {@link StorageWorkers}). */
     static final long PARALLEL_THRESHOLD = 4L << 20;
 
     private Checkpoints() {}
@@ -99,26 +99,27 @@ public final class Checkpoints {
         // Map keys first, so dropped entries are never read.
         Map<String, TensorRef> mapped = mapKeys(sd.tensors(), options.keyMapping(), source);
 
-        // Materialise storage by storage: each storage's bytes are located and CRC-checked once, then every view
-        // over it is copied out. Storages are independent, so large files use all cores (CRC and copying dominate).
-        Map<String, List<Map.Entry<String, TensorRef>>> byStorage = new LinkedHashMap<>();
-        for (Map.Entry<String, TensorRef> e : mapped.entrySet())
-            byStorage.computeIfAbsent(e.getValue().storage().key(), k -> new ArrayList<>()).add(e);
+        // Materialise storage by storage: each storage's bytes are read once (into a thread's scratch buffer),
+        // CRC-checked, then every view over it is copied out. Storages are independent, so large files use a few threads.
+        List<String> names = new ArrayList<>(mapped.keySet());
+        Map<String, List<Integer>> byStorage = new LinkedHashMap<>();
+        for (int i = 0; i < names.size(); i++)
+            byStorage.computeIfAbsent(mapped.get(names.get(i)).storage().key(), k -> new ArrayList<>()).add(i);
+        List<List<Integer>> groups = new ArrayList<>(byStorage.values());
         ViewMaterializer views = ViewMaterializer.forFileSize(fileSize);
-        Map<String, StoredTensor> out = new java.util.concurrent.ConcurrentHashMap<>();
-        var groups = byStorage.values().stream();
-        if (fileSize >= PARALLEL_THRESHOLD) groups = groups.parallel();
-        groups.forEach(group -> {
-            MemorySegment bytes = raw.storages().bytes(group.getFirst().getValue().storage());
-            for (Map.Entry<String, TensorRef> e : group) {
-                TensorRef t = e.getValue();
+        StoredTensor[] out = new StoredTensor[names.size()];
+        StorageWorkers.run(groups.size(), StorageWorkers.threadsFor(fileSize), (g, scratch) -> {
+            List<Integer> group = groups.get(g);
+            MemorySegment bytes = raw.storages().bytes(mapped.get(names.get(group.getFirst())).storage(), scratch);
+            for (int i : group) {
+                TensorRef t = mapped.get(names.get(i));
                 Object data = views.materialize(t, bytes, raw.storages().order());
-                StoredTensor st = new StoredTensor(e.getKey(), t.storage().type().dtype, t.shape(), data);
-                out.put(e.getKey(), options.widenHalf() ? st.widenHalf() : st);
+                StoredTensor st = new StoredTensor(names.get(i), t.storage().type().dtype, t.shape(), data);
+                out[i] = options.widenHalf() ? st.widenHalf() : st;
             }
         });
         Map<String, StoredTensor> ordered = new LinkedHashMap<>();
-        for (String k : mapped.keySet()) ordered.put(k, out.get(k));
+        for (int i = 0; i < out.length; i++) ordered.put(names.get(i), out[i]);
         return new Checkpoint(source, format, ordered, info, sd.extras());
     }
 

@@ -12,8 +12,8 @@ record RawCheckpoint(Object root, StorageSource storages, Map<String, String> in
 
     /** The bytes of root storages, checked to hold all the elements the pickle declared. */
     interface StorageSource {
-        /** Exactly rootNumel * elementSize bytes. */
-        MemorySegment bytes(StorageRef ref);
+        /** Exactly rootNumel * elementSize bytes, possibly in {@code scratch} (valid until its next use). */
+        MemorySegment bytes(StorageRef ref, ScratchBuffer scratch);
 
         ByteOrder order();
     }

@@ -121,7 +121,10 @@ final class ZipContainer {
      * The uncompressed bytes of an entry, read from the file (or sliced from memory); inflated when deflated.
      * With {@code verifyCrc} the CRC-32 is checked, which catches flipped bytes in the data.
      */
-    MemorySegment data(Entry e, boolean verifyCrc) {
+    MemorySegment data(Entry e, boolean verifyCrc) { return data(e, verifyCrc, null); }
+
+    /** As {@link #data(Entry, boolean)}; a stored entry read from a file lands in {@code scratch} when one is given. */
+    MemorySegment data(Entry e, boolean verifyCrc, ScratchBuffer scratch) {
         String what = "zip entry '" + PickleGlobals.printable(e.name()) + "'";
         long lho = e.localHeaderOffset();
         if (lho + 30 > centralStart) throw new CorruptInputException(what + ": local header is missing or damaged");
@@ -131,7 +134,7 @@ final class ZipContainer {
         long start = lho + 30 + le16(local, 26) + le16(local, 28);
         if (start > centralStart || e.compressedSize() > centralStart - start)
             throw new CorruptInputException(what + ": its " + e.compressedSize() + " bytes run past the end of the data (truncated file?)");
-        MemorySegment raw = file.read(start, e.compressedSize());
+        MemorySegment raw = scratch == null ? file.read(start, e.compressedSize()) : file.read(start, e.compressedSize(), scratch);
         MemorySegment out = switch (e.method()) {
             case 0 -> {
                 if (e.size() != e.compressedSize())
