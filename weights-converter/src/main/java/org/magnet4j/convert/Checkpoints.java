@@ -3,6 +3,7 @@ package org.magnet4j.convert;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -110,17 +111,26 @@ public final class Checkpoints {
         StoredTensor[] out = new StoredTensor[names.size()];
         StorageWorkers.run(groups.size(), StorageWorkers.threadsFor(fileSize), (g, scratch) -> {
             List<Integer> group = groups.get(g);
-            MemorySegment bytes = raw.storages().bytes(mapped.get(names.get(group.getFirst())).storage(), scratch);
-            for (int i : group) {
-                TensorRef t = mapped.get(names.get(i));
-                Object data = views.materialize(t, bytes, raw.storages().order());
-                StoredTensor st = new StoredTensor(names.get(i), t.storage().type().dtype, t.shape(), data);
-                out[i] = options.widenHalf() ? st.widenHalf() : st;
+            TensorRef first = mapped.get(names.get(group.getFirst()));
+            ByteOrder order = raw.storages().order();
+            if (group.size() == 1 && ViewMaterializer.streamable(first)) {
+                // The usual case, one plain tensor per storage: copied out chunk by chunk while each chunk is in cache.
+                Object data = views.allocate(first);
+                raw.storages().stream(first.storage(), scratch, (chunk, at) -> ViewMaterializer.fill(first, data, chunk, at, order));
+                out[group.getFirst()] = stored(names.get(group.getFirst()), first, ViewMaterializer.finish(first, data), options);
+            } else {
+                MemorySegment bytes = raw.storages().bytes(first.storage(), scratch);
+                for (int i : group) out[i] = stored(names.get(i), mapped.get(names.get(i)), views.materialize(mapped.get(names.get(i)), bytes, order), options);
             }
         });
         Map<String, StoredTensor> ordered = new LinkedHashMap<>();
         for (int i = 0; i < out.length; i++) ordered.put(names.get(i), out[i]);
         return new Checkpoint(source, format, ordered, info, sd.extras());
+    }
+
+    private static StoredTensor stored(String name, TensorRef t, Object data, LoadOptions options) {
+        StoredTensor st = new StoredTensor(name, t.storage().type().dtype, t.shape(), data);
+        return options.widenHalf() ? st.widenHalf() : st;
     }
 
     static <T> Map<String, T> mapKeys(Map<String, T> in, KeyMapping mapping, String source) throws CheckpointException {

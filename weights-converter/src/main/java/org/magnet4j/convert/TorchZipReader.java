@@ -57,6 +57,10 @@ final class TorchZipReader {
                 return all.asSlice(0, ref.rootNumel() * ref.type().elementSize());
             }
 
+            @Override public void stream(StorageRef ref, ScratchBuffer scratch, ZipContainer.ChunkSink sink) {
+                zip.stream(zip.entry(prefix + "data/" + ref.key()), verifyCrc, scratch, sink);
+            }
+
             @Override public ByteOrder order() { return order; }
         };
         return new RawCheckpoint(root, source, info);
