@@ -29,6 +29,8 @@ final class ZipContainer {
     private static final int CENTRAL = 0x02014b50, LOCAL = 0x04034b50;
     /** Bytes per {@link #stream} read: small enough to stay in a core's L2 cache between reading and copying out. */
     static final long STREAM_CHUNK = 256 << 10;
+    /** Room for a local header, its name and torch's alignment padding, read along with an entry's first bytes. */
+    private static final long HEADER_ROOM = 512;
 
     private final ByteSource file;
     private final long size;
@@ -156,9 +158,20 @@ final class ZipContainer {
             return;
         }
         String what = describe(e);
-        long start = dataStart(e, what);
+        long lho = checkedHeaderOffset(e, what);
+        // One read for the local header and the first chunk: most storages are small, so this halves the reads.
+        long headRead = Math.min(centralStart - lho, HEADER_ROOM + Math.min(e.compressedSize(), STREAM_CHUNK));
+        MemorySegment head = file.read(lho, headRead, scratch);
+        long start = dataStart(e, what, lho, head);
+        long inHead = Math.min(e.size(), Math.max(0, lho + headRead - start));
+        if (inHead < e.size()) inHead &= ~7L; // later chunks must start at a multiple of every element size
         CRC32 crc = new CRC32();
-        for (long at = 0; at < e.size(); at += STREAM_CHUNK) {
+        if (inHead > 0) {
+            MemorySegment chunk = head.asSlice(start - lho, inHead);
+            if (verifyCrc) crc.update(chunk.asByteBuffer());
+            sink.accept(chunk, 0);
+        }
+        for (long at = inHead; at < e.size(); at += STREAM_CHUNK) {
             MemorySegment chunk = file.read(start + at, Math.min(STREAM_CHUNK, e.size() - at), scratch);
             if (verifyCrc) crc.update(chunk.asByteBuffer());
             sink.accept(chunk, at);
@@ -168,14 +181,23 @@ final class ZipContainer {
 
     private static String describe(Entry e) { return "zip entry '" + PickleGlobals.printable(e.name()) + "'"; }
 
-    /** Where an entry's bytes start, after checking its local header and that the bytes lie inside the file. */
-    private long dataStart(Entry e, String what) {
+    private long checkedHeaderOffset(Entry e, String what) {
         long lho = e.localHeaderOffset();
         if (lho + 30 > centralStart) throw new CorruptInputException(what + ": local header is missing or damaged");
-        byte[] local = file.read(lho, 30).toArray(ValueLayout.JAVA_BYTE);
-        if (le32(local, 0) != LOCAL) throw new CorruptInputException(what + ": local header is missing or damaged");
+        return lho;
+    }
+
+    /** Where an entry's bytes start, after checking its local header and that the bytes lie inside the file. */
+    private long dataStart(Entry e, String what) {
+        long lho = checkedHeaderOffset(e, what);
+        return dataStart(e, what, lho, file.read(lho, 30));
+    }
+
+    /** As above, from {@code local}: at least the 30 fixed bytes of the local header at {@code lho}. */
+    private long dataStart(Entry e, String what, long lho, MemorySegment local) {
+        if (local.get(U32, 0) != LOCAL) throw new CorruptInputException(what + ": local header is missing or damaged");
         if ((e.flags() & 1) != 0) throw new CorruptInputException(what + " is encrypted");
-        long start = lho + 30 + le16(local, 26) + le16(local, 28);
+        long start = lho + 30 + u16(local, 26) + u16(local, 28);
         if (start > centralStart || e.compressedSize() > centralStart - start)
             throw new CorruptInputException(what + ": its " + e.compressedSize() + " bytes run past the end of the data (truncated file?)");
         if (e.method() == 0 && e.size() != e.compressedSize())
