@@ -14,8 +14,8 @@ import java.util.zip.Inflater;
 /**
  * A zip reader over a {@link ByteSource} (a file or a byte array). We parse the zip ourselves rather than use
  * java.util.zip.ZipFile so that every offset and size is checked against the real file before anything is read or
- * allocated, each stored entry is read with one positional read, CRCs are verified, and in-memory bytes (the fuzz
- * test) read the same way.
+ * allocated, storages are read in cache-sized chunks (the first with its local header) and CRC-checked as they are
+ * copied out, and in-memory bytes (the fuzz test) read the same way.
  * Supports stored and deflated entries and zip64 records, which is what torch.save writes.
  */
 final class ZipContainer {
