@@ -138,24 +138,38 @@ final class BenchCommand {
 
         @Option(names = "--no_pytorch", description = "Skip the PyTorch run.") boolean noTorch;
 
+        @Option(names = "--steady_after", defaultValue = "40", description = "Loads before the steady-state median (default ${DEFAULT-VALUE}).")
+        int steadyAfter;
+
+        private double medianLoad(int count) throws Exception {
+            List<Double> times = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                long t = System.nanoTime();
+                org.magnet4j.convert.Checkpoints.load(file);
+                times.add((System.nanoTime() - t) / 1e9);
+            }
+            return median(times);
+        }
+
         @Override public Integer call() throws Exception {
             long t0 = System.nanoTime();
             int n = org.magnet4j.convert.Checkpoints.load(file).tensors().size();
             double first = (System.nanoTime() - t0) / 1e9;
             for (int i = 0; i < 3; i++) org.magnet4j.convert.Checkpoints.load(file);
-            List<Double> times = new ArrayList<>();
-            for (int i = 0; i < repeat; i++) {
-                long t = System.nanoTime();
-                org.magnet4j.convert.Checkpoints.load(file);
-                times.add((System.nanoTime() - t) / 1e9);
-            }
-            double warm = median(times);
-            System.out.printf("%s: %d tensors; java first load %.3f s (includes JIT warm-up), warm median %.4f s%n", file.getFileName(), n, first, warm);
+            double warm = medianLoad(repeat);
+            // A JVM is not warm after 3 loads: the JIT is still compiling the reader. After more loads it is steady.
+            for (int i = 0; i < steadyAfter - 4 - repeat; i++) org.magnet4j.convert.Checkpoints.load(file);
+            double steady = medianLoad(repeat);
+            // "first" is the first call in this fresh JVM (class loading, interpreter and JIT warm-up included; JVM
+            // start-up and option parsing not); torch's is likewise its first call after `import torch`.
+            System.out.printf("%s: %d tensors; java first load %.3f s (first call in a fresh JVM), warm median %.4f s (%d loads after 3 warm-up loads),"
+                    + " steady median %.4f s (%d loads after %d)%n", file.getFileName(), n, first, warm, repeat, steady, repeat, Math.max(steadyAfter, 4 + repeat));
             JsonObject torch = noTorch ? null : new PyTorchRunner(PyTorchRunner.findRepo()).run("parity/bench/bench_load.py", List.of(file.toString(), "" + repeat));
-            if (torch != null)
-                System.out.printf("torch.load first %.3f s, warm median %.4f s; java/pytorch first %.2f, warm %.2f%n",
-                        torch.get("first_s").getAsDouble(), torch.get("median_s").getAsDouble(),
-                        first / torch.get("first_s").getAsDouble(), warm / torch.get("median_s").getAsDouble());
+            if (torch != null) {
+                double tFirst = torch.get("first_s").getAsDouble(), tWarm = torch.get("median_s").getAsDouble();
+                System.out.printf("torch.load first %.3f s (first call after import torch), warm median %.4f s (%d loads after 3 warm-up loads);"
+                        + " java/pytorch first %.2f, warm %.2f, steady %.2f%n", tFirst, tWarm, repeat, first / tFirst, warm / tWarm, steady / tWarm);
+            }
             return 0;
         }
     }

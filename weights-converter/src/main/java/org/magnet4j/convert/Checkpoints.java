@@ -3,6 +3,7 @@ package org.magnet4j.convert;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -19,7 +20,7 @@ import java.util.Map;
  * cause, is a {@link CheckpointException} naming the file and the problem.
  */
 public final class Checkpoints {
-    /** Files at least this large are materialised on several threads. */
+    /** Files at least this large are materialised on several threads (see {@link StorageWorkers}). */
     static final long PARALLEL_THRESHOLD = 4L << 20;
 
     private Checkpoints() {}
@@ -99,27 +100,37 @@ public final class Checkpoints {
         // Map keys first, so dropped entries are never read.
         Map<String, TensorRef> mapped = mapKeys(sd.tensors(), options.keyMapping(), source);
 
-        // Materialise storage by storage: each storage's bytes are located and CRC-checked once, then every view
-        // over it is copied out. Storages are independent, so large files use all cores (CRC and copying dominate).
-        Map<String, List<Map.Entry<String, TensorRef>>> byStorage = new LinkedHashMap<>();
-        for (Map.Entry<String, TensorRef> e : mapped.entrySet())
-            byStorage.computeIfAbsent(e.getValue().storage().key(), k -> new ArrayList<>()).add(e);
+        // Materialise storage by storage: each storage's bytes are read once (into a thread's scratch buffer),
+        // CRC-checked, then every view over it is copied out. Storages are independent, so large files use a few threads.
+        List<String> names = new ArrayList<>(mapped.keySet());
+        Map<String, List<Integer>> byStorage = new LinkedHashMap<>();
+        for (int i = 0; i < names.size(); i++)
+            byStorage.computeIfAbsent(mapped.get(names.get(i)).storage().key(), k -> new ArrayList<>()).add(i);
+        List<List<Integer>> groups = new ArrayList<>(byStorage.values());
         ViewMaterializer views = ViewMaterializer.forFileSize(fileSize);
-        Map<String, StoredTensor> out = new java.util.concurrent.ConcurrentHashMap<>();
-        var groups = byStorage.values().stream();
-        if (fileSize >= PARALLEL_THRESHOLD) groups = groups.parallel();
-        groups.forEach(group -> {
-            MemorySegment bytes = raw.storages().bytes(group.getFirst().getValue().storage());
-            for (Map.Entry<String, TensorRef> e : group) {
-                TensorRef t = e.getValue();
-                Object data = views.materialize(t, bytes, raw.storages().order());
-                StoredTensor st = new StoredTensor(e.getKey(), t.storage().type().dtype, t.shape(), data);
-                out.put(e.getKey(), options.widenHalf() ? st.widenHalf() : st);
+        StoredTensor[] out = new StoredTensor[names.size()];
+        StorageWorkers.run(groups.size(), StorageWorkers.threadsFor(fileSize), (g, scratch) -> {
+            List<Integer> group = groups.get(g);
+            TensorRef first = mapped.get(names.get(group.getFirst()));
+            ByteOrder order = raw.storages().order();
+            if (group.size() == 1 && ViewMaterializer.streamable(first)) {
+                // The usual case, one plain tensor per storage: copied out chunk by chunk while each chunk is in cache.
+                Object data = views.allocate(first);
+                raw.storages().stream(first.storage(), scratch, (chunk, at) -> ViewMaterializer.fill(first, data, chunk, at, order));
+                out[group.getFirst()] = stored(names.get(group.getFirst()), first, ViewMaterializer.finish(first, data), options);
+            } else {
+                MemorySegment bytes = raw.storages().bytes(first.storage(), scratch);
+                for (int i : group) out[i] = stored(names.get(i), mapped.get(names.get(i)), views.materialize(mapped.get(names.get(i)), bytes, order), options);
             }
         });
         Map<String, StoredTensor> ordered = new LinkedHashMap<>();
-        for (String k : mapped.keySet()) ordered.put(k, out.get(k));
+        for (int i = 0; i < out.length; i++) ordered.put(names.get(i), out[i]);
         return new Checkpoint(source, format, ordered, info, sd.extras());
+    }
+
+    private static StoredTensor stored(String name, TensorRef t, Object data, LoadOptions options) {
+        StoredTensor st = new StoredTensor(name, t.storage().type().dtype, t.shape(), data);
+        return options.widenHalf() ? st.widenHalf() : st;
     }
 
     static <T> Map<String, T> mapKeys(Map<String, T> in, KeyMapping mapping, String source) throws CheckpointException {

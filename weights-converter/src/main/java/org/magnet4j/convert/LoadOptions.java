@@ -22,4 +22,6 @@ public record LoadOptions(KeyMapping keyMapping, boolean widenHalf, String state
     public LoadOptions withWidenHalf(boolean w) { return new LoadOptions(keyMapping, w, stateDictKey, verifyChecksums); }
 
     public LoadOptions withStateDictKey(String k) { return new LoadOptions(keyMapping, widenHalf, k, verifyChecksums); }
+
+    public LoadOptions withVerifyChecksums(boolean v) { return new LoadOptions(keyMapping, widenHalf, stateDictKey, v); }
 }

@@ -65,119 +65,134 @@ final class PickleMachine {
             if (pos >= end) throw corruptAt("the pickle ends without a STOP opcode (truncated?)");
             opPos = pos;
             op = u8();
-            switch (op) {
-                case 0x80 -> { // PROTO
-                    protocol = u8();
-                    if (protocol > MAX_PROTOCOL) throw corrupt("pickle protocol " + protocol + " is newer than " + MAX_PROTOCOL);
-                }
-                case 0x95 -> { // FRAME: a length prefix for buffering; the bytes follow inline
-                    long n = i64();
-                    if (n < 0 || n > end - pos) throw corrupt("frame of " + n + " bytes runs past the end of the pickle");
-                }
-                case '.' -> { // STOP
-                    return pop();
-                }
-                // --- constants and numbers
-                case 'N' -> push(null);
-                case 0x88 -> push(Boolean.TRUE);
-                case 0x89 -> push(Boolean.FALSE);
-                case 'J' -> push((long) i32());
-                case 'K' -> push((long) u8());
-                case 'M' -> { int lo = u8(), hi = u8(); push((long) (lo | hi << 8)); }
-                case 0x8a -> push(longBytes(u8()));
-                case 0x8b -> push(longBytes(length(i32() & 0xffffffffL)));
-                case 'G' -> push(Double.longBitsToDouble(Long.reverseBytes(i64())));
-                case 'I' -> push(parseIntLine(line()));
-                case 'L' -> push(parseLongLine(line()));
-                case 'F' -> push(parseFloatLine(line()));
-                // --- strings and bytes
-                case 'X' -> push(utf8(length(i32() & 0xffffffffL)));
-                case 0x8c -> push(utf8(u8()));
-                case 0x8d -> push(utf8(length(i64())));
-                case 'T' -> push(utf8(length(i32())));          // BINSTRING: a Python 2 str, decoded as torch does (utf-8)
-                case 'U' -> push(utf8(u8()));                    // SHORT_BINSTRING
-                case 'B' -> push(bytes(length(i32() & 0xffffffffL)));
-                case 'C' -> push(bytes(u8()));
-                case 0x8e, 0x96 -> push(bytes(length(i64())));  // BINBYTES8, BYTEARRAY8
-                case 'S' -> push(parseQuotedString(line()));
-                case 'V' -> push(rawUnicodeEscape(line()));
-                // --- containers
-                case ']' -> push(new ArrayList<>());
-                case ')' -> push(PyTuple.EMPTY);
-                case '}' -> push(new PyDict());
-                case 0x8f -> push(new LinkedHashSet<>());
-                case 0x85 -> push(new PyTuple(new Object[] {pop()}));
-                case 0x86 -> { Object b = pop(), a = pop(); push(new PyTuple(new Object[] {a, b})); }
-                case 0x87 -> { Object c = pop(), b = pop(), a = pop(); push(new PyTuple(new Object[] {a, b, c})); }
-                case '(' -> mark();
-                case 't' -> push(new PyTuple(popMark()));
-                case 'l' -> push(new ArrayList<>(java.util.Arrays.asList(popMark())));
-                case 'd' -> {
-                    Object[] items = popMark();
-                    if (items.length % 2 != 0) throw corrupt("DICT with an odd number of items");
-                    PyDict d = new PyDict();
-                    for (int i = 0; i < items.length; i += 2) d.put(checkKey(items[i]), items[i + 1]);
-                    push(d);
-                }
-                case 'a' -> { Object v = pop(); list(peek()).add(v); }
-                case 'e' -> { Object[] items = popMark(); Collections.addAll(list(peek()), items); }
-                case 's' -> { Object v = pop(), k = pop(); dict(peek()).put(checkKey(k), v); }
-                case 'u' -> {
-                    Object[] items = popMark();
-                    if (items.length % 2 != 0) throw corrupt("SETITEMS with an odd number of items");
-                    PyDict d = dict(peek());
-                    for (int i = 0; i < items.length; i += 2) d.put(checkKey(items[i]), items[i + 1]);
-                }
-                case 0x90 -> { Object[] items = popMark(); Set<Object> s = set(peek()); for (Object o : items) s.add(checkKey(o)); }
-                case 0x91 -> {
-                    Object[] items = popMark();
-                    Set<Object> s = new LinkedHashSet<>();
-                    for (Object o : items) s.add(checkKey(o));
-                    push(Collections.unmodifiableSet(s));
-                }
-                // --- stack and memo
-                case '0' -> { if (stack.size() > markBase()) pop(); else popMark(); }
-                case '1' -> popMark();
-                case '2' -> push(peek());
-                case 'p' -> memoPut(parseIndexLine(line()));
-                case 'q' -> memoPut(u8());
-                case 'r' -> memoPut(i32() & 0xffffffffL);
-                case 0x94 -> memoPut(memo.size());
-                case 'g' -> push(memoGet(parseIndexLine(line())));
-                case 'h' -> push(memoGet(u8()));
-                case 'j' -> push(memoGet(i32() & 0xffffffffL));
-                // --- globals, calls, persistent ids
-                case 'c' -> { String module = line(), name = line(); push(globals.resolve(module, name)); }
-                case 0x93 -> { Object name = pop(), module = pop(); push(globals.resolve(str(module), str(name))); }
-                case 'R' -> { PyTuple args = tuple(pop()); Object f = pop(); push(call(f, args)); }
-                case 0x81 -> { PyTuple args = tuple(pop()); Object cls = pop(); push(call(cls, args)); }
-                case 0x92 -> {
-                    Object kwargs = pop();
-                    PyTuple args = tuple(pop());
-                    Object cls = pop();
-                    if (!(kwargs instanceof Map<?, ?> m) || !m.isEmpty()) throw corrupt("NEWOBJ_EX with keyword arguments is not supported");
-                    push(call(cls, args));
-                }
-                case 'o' -> {
-                    Object[] items = popMark();
-                    if (items.length == 0) throw corrupt("OBJ without a class");
-                    Object[] rest = new Object[items.length - 1];
-                    System.arraycopy(items, 1, rest, 0, rest.length);
-                    push(call(items[0], new PyTuple(rest)));
-                }
-                case 'i' -> {
-                    String module = line(), name = line();
-                    Object cls = globals.resolve(module, name);
-                    push(call(cls, new PyTuple(popMark())));
-                }
-                case 'b' -> { Object state = pop(); build(peek(), state); }
-                case 'P' -> push(persistent(line()));
-                case 'Q' -> push(persistent(pop()));
-                case 0x97 -> throw corrupt("out-of-band buffers (NEXT_BUFFER) are not supported");
-                case 0x98 -> peek(); // READONLY_BUFFER: a no-op on our immutable byte[]
-                case 0x82, 0x83, 0x84 -> throw corrupt("extension codes (EXT1/2/4) are not supported");
-                default -> throw corrupt(String.format("unknown opcode 0x%02x", op));
+            if (op == '.') return pop(); // STOP
+            if (!common(op)) rare(op);
+        }
+    }
+
+    /**
+     * The opcodes torch.save's pickles are made of, by frequency. Kept apart from {@link #rare} so that the method
+     * the JIT compiles first is small: one method with every opcode took the C2 compiler over a second, during
+     * which the first loads of a fresh JVM ran interpreted.
+     */
+    private boolean common(int op) {
+        switch (op) {
+            case 'r' -> memoPut(i32() & 0xffffffffL);
+            case 'h' -> push(memoGet(u8()));
+            case 'K' -> push((long) u8());
+            case 'X' -> push(utf8(length(i32() & 0xffffffffL)));
+            case '(' -> mark();
+            case 't' -> push(new PyTuple(popMark()));
+            case 'R' -> { PyTuple args = tuple(pop()); Object f = pop(); push(call(f, args)); }
+            case ')' -> push(PyTuple.EMPTY);
+            case 0x85 -> push(new PyTuple(new Object[] {pop()}));
+            case 'Q' -> push(persistent(pop()));
+            case 0x89 -> push(Boolean.FALSE);
+            case '}' -> push(new PyDict());
+            case 's' -> { Object v = pop(), k = pop(); dict(peek()).put(checkKey(k), v); }
+            case 'j' -> push(memoGet(i32() & 0xffffffffL));
+            case 'M' -> { int lo = u8(), hi = u8(); push((long) (lo | hi << 8)); }
+            case 'q' -> memoPut(u8());
+            default -> { return false; }
+        }
+        return true;
+    }
+
+    /** Every other opcode. */
+    private void rare(int op) {
+        switch (op) {
+            case 0x80 -> { // PROTO
+                protocol = u8();
+                if (protocol > MAX_PROTOCOL) throw corrupt("pickle protocol " + protocol + " is newer than " + MAX_PROTOCOL);
             }
+            case 0x95 -> { // FRAME: a length prefix for buffering; the bytes follow inline
+                long n = i64();
+                if (n < 0 || n > end - pos) throw corrupt("frame of " + n + " bytes runs past the end of the pickle");
+            }
+            // --- constants and numbers
+            case 'N' -> push(null);
+            case 0x88 -> push(Boolean.TRUE);
+            case 'J' -> push((long) i32());
+            case 0x8a -> push(longBytes(u8()));
+            case 0x8b -> push(longBytes(length(i32() & 0xffffffffL)));
+            case 'G' -> push(Double.longBitsToDouble(Long.reverseBytes(i64())));
+            case 'I' -> push(parseIntLine(line()));
+            case 'L' -> push(parseLongLine(line()));
+            case 'F' -> push(parseFloatLine(line()));
+            // --- strings and bytes
+            case 0x8c -> push(utf8(u8()));
+            case 0x8d -> push(utf8(length(i64())));
+            case 'T' -> push(utf8(length(i32())));          // BINSTRING: a Python 2 str, decoded as torch does (utf-8)
+            case 'U' -> push(utf8(u8()));                    // SHORT_BINSTRING
+            case 'B' -> push(bytes(length(i32() & 0xffffffffL)));
+            case 'C' -> push(bytes(u8()));
+            case 0x8e, 0x96 -> push(bytes(length(i64())));  // BINBYTES8, BYTEARRAY8
+            case 'S' -> push(parseQuotedString(line()));
+            case 'V' -> push(rawUnicodeEscape(line()));
+            // --- containers
+            case ']' -> push(new ArrayList<>());
+            case 0x8f -> push(new LinkedHashSet<>());
+            case 0x86 -> { Object b = pop(), a = pop(); push(new PyTuple(new Object[] {a, b})); }
+            case 0x87 -> { Object c = pop(), b = pop(), a = pop(); push(new PyTuple(new Object[] {a, b, c})); }
+            case 'l' -> push(new ArrayList<>(java.util.Arrays.asList(popMark())));
+            case 'd' -> {
+                Object[] items = popMark();
+                if (items.length % 2 != 0) throw corrupt("DICT with an odd number of items");
+                PyDict d = new PyDict();
+                for (int i = 0; i < items.length; i += 2) d.put(checkKey(items[i]), items[i + 1]);
+                push(d);
+            }
+            case 'a' -> { Object v = pop(); list(peek()).add(v); }
+            case 'e' -> { Object[] items = popMark(); Collections.addAll(list(peek()), items); }
+            case 'u' -> {
+                Object[] items = popMark();
+                if (items.length % 2 != 0) throw corrupt("SETITEMS with an odd number of items");
+                PyDict d = dict(peek());
+                for (int i = 0; i < items.length; i += 2) d.put(checkKey(items[i]), items[i + 1]);
+            }
+            case 0x90 -> { Object[] items = popMark(); Set<Object> s = set(peek()); for (Object o : items) s.add(checkKey(o)); }
+            case 0x91 -> {
+                Object[] items = popMark();
+                Set<Object> s = new LinkedHashSet<>();
+                for (Object o : items) s.add(checkKey(o));
+                push(Collections.unmodifiableSet(s));
+            }
+            // --- stack and memo
+            case '0' -> { if (stack.size() > markBase()) pop(); else popMark(); }
+            case '1' -> popMark();
+            case '2' -> push(peek());
+            case 'p' -> memoPut(parseIndexLine(line()));
+            case 0x94 -> memoPut(memo.size());
+            case 'g' -> push(memoGet(parseIndexLine(line())));
+            // --- globals, calls, persistent ids
+            case 'c' -> { String module = line(), name = line(); push(globals.resolve(module, name)); }
+            case 0x93 -> { Object name = pop(), module = pop(); push(globals.resolve(str(module), str(name))); }
+            case 0x81 -> { PyTuple args = tuple(pop()); Object cls = pop(); push(call(cls, args)); }
+            case 0x92 -> {
+                Object kwargs = pop();
+                PyTuple args = tuple(pop());
+                Object cls = pop();
+                if (!(kwargs instanceof Map<?, ?> m) || !m.isEmpty()) throw corrupt("NEWOBJ_EX with keyword arguments is not supported");
+                push(call(cls, args));
+            }
+            case 'o' -> {
+                Object[] items = popMark();
+                if (items.length == 0) throw corrupt("OBJ without a class");
+                Object[] rest = new Object[items.length - 1];
+                System.arraycopy(items, 1, rest, 0, rest.length);
+                push(call(items[0], new PyTuple(rest)));
+            }
+            case 'i' -> {
+                String module = line(), name = line();
+                Object cls = globals.resolve(module, name);
+                push(call(cls, new PyTuple(popMark())));
+            }
+            case 'b' -> { Object state = pop(); build(peek(), state); }
+            case 'P' -> push(persistent(line()));
+            case 0x97 -> throw corrupt("out-of-band buffers (NEXT_BUFFER) are not supported");
+            case 0x98 -> peek(); // READONLY_BUFFER: a no-op on our immutable byte[]
+            case 0x82, 0x83, 0x84 -> throw corrupt("extension codes (EXT1/2/4) are not supported");
+            default -> throw corrupt(String.format("unknown opcode 0x%02x", op));
         }
     }
 

@@ -73,10 +73,10 @@ final class TorchLegacyReader {
         info.put("byte order", little ? "little" : "big");
         info.put("pickle protocol", String.valueOf(Math.max(main.protocol(), 0)));
         RawCheckpoint.StorageSource source = new RawCheckpoint.StorageSource() {
-            @Override public MemorySegment bytes(StorageRef ref) {
+            @Override public MemorySegment bytes(StorageRef ref, ScratchBuffer scratch) {
                 Long start = starts.get(ref.key());
                 if (start == null) throw new CorruptInputException("storage " + PickleGlobals.printable(ref.key()) + " has no data in the file");
-                return file.read(start, ref.rootNumel() * ref.type().elementSize());
+                return file.read(start, ref.rootNumel() * ref.type().elementSize(), scratch);
             }
 
             @Override public ByteOrder order() { return order; }

@@ -52,9 +52,13 @@ final class TorchZipReader {
         info.put("pickle protocol", String.valueOf(Math.max(m.protocol(), 0)));
 
         RawCheckpoint.StorageSource source = new RawCheckpoint.StorageSource() {
-            @Override public MemorySegment bytes(StorageRef ref) {
-                MemorySegment all = zip.data(zip.entry(prefix + "data/" + ref.key()), verifyCrc);
+            @Override public MemorySegment bytes(StorageRef ref, ScratchBuffer scratch) {
+                MemorySegment all = zip.data(zip.entry(prefix + "data/" + ref.key()), verifyCrc, scratch);
                 return all.asSlice(0, ref.rootNumel() * ref.type().elementSize());
+            }
+
+            @Override public void stream(StorageRef ref, ScratchBuffer scratch, ZipContainer.ChunkSink sink) {
+                zip.stream(zip.entry(prefix + "data/" + ref.key()), verifyCrc, scratch, sink);
             }
 
             @Override public ByteOrder order() { return order; }

@@ -22,21 +22,10 @@ final class ViewMaterializer {
     static ViewMaterializer forFileSize(long fileSize) { return new ViewMaterializer(4 * fileSize + (64L << 20)); }
 
     Object materialize(TensorRef t, MemorySegment storage, ByteOrder order) {
-        StorageType type = t.storage().type();
-        int n = (int) t.numel(); // checked <= MAX_ELEMENTS when the TensorRef was built
-        long bytes = (long) n * type.dtype.byteSize();
-        if (used.addAndGet(bytes) > budget) // reserve first, so concurrent callers cannot overshoot together
-            throw new CorruptInputException("tensors would take more than " + budget + " bytes in memory from a file this size"
-                    + " (views overlapping or expanded without limit)");
-        Object out = switch (type) {
-            case FLOAT -> new float[n];
-            case DOUBLE -> new double[n];
-            case HALF, BFLOAT16 -> new short[n];
-            case LONG -> new long[n];
-            case INT, SHORT, CHAR -> new int[n];
-            case BYTE, BOOL -> new byte[n];
-        };
+        Object out = allocate(t);
+        int n = (int) t.numel();
         if (n == 0) return out;
+        StorageType type = t.storage().type();
         ValueLayout layout = type.layout(order);
         int es = type.elementSize();
         boolean widen = type == StorageType.SHORT || type == StorageType.CHAR;
@@ -61,9 +50,50 @@ final class ViewMaterializer {
                 }
             }
         }
-        if (type == StorageType.BOOL) { // engine bools are exactly 0 or 1
+        return finish(t, out);
+    }
+
+    /** Whether {@link #fill} can copy t chunk by chunk: one contiguous run of the storage, no widening. */
+    static boolean streamable(TensorRef t) {
+        StorageType type = t.storage().type();
+        return t.contiguous() && type != StorageType.SHORT && type != StorageType.CHAR;
+    }
+
+    /** The result array for t, after reserving its bytes against the budget. */
+    Object allocate(TensorRef t) {
+        StorageType type = t.storage().type();
+        int n = (int) t.numel(); // checked <= MAX_ELEMENTS when the TensorRef was built
+        long bytes = (long) n * type.dtype.byteSize();
+        if (used.addAndGet(bytes) > budget) // reserve first, so concurrent callers cannot overshoot together
+            throw new CorruptInputException("tensors would take more than " + budget + " bytes in memory from a file this size"
+                    + " (views overlapping or expanded without limit)");
+        return switch (type) {
+            case FLOAT -> new float[n];
+            case DOUBLE -> new double[n];
+            case HALF, BFLOAT16 -> new short[n];
+            case LONG -> new long[n];
+            case INT, SHORT, CHAR -> new int[n];
+            case BYTE, BOOL -> new byte[n];
+        };
+    }
+
+    /**
+     * Copies into {@code out} (from {@link #allocate}) the part of a {@link #streamable} view that lies in
+     * {@code chunk}, which holds storage bytes [at, at + size). Chunks start at multiples of the element size.
+     */
+    static void fill(TensorRef t, Object out, MemorySegment chunk, long at, ByteOrder order) {
+        int es = t.storage().type().elementSize();
+        long viewStart = t.offset() * es, viewEnd = viewStart + t.numel() * es;
+        long lo = Math.max(viewStart, at), hi = Math.min(viewEnd, at + chunk.byteSize());
+        if (lo >= hi) return;
+        MemorySegment.copy(chunk, t.storage().type().layout(order), lo - at, out, (int) ((lo - viewStart) / es), (int) ((hi - lo) / es));
+    }
+
+    /** Engine bools are exactly 0 or 1. */
+    static Object finish(TensorRef t, Object out) {
+        if (t.storage().type() == StorageType.BOOL) {
             byte[] b = (byte[]) out;
-            for (int i = 0; i < n; i++) b[i] = (byte) (b[i] != 0 ? 1 : 0);
+            for (int i = 0; i < b.length; i++) b[i] = (byte) (b[i] != 0 ? 1 : 0);
         }
         return out;
     }

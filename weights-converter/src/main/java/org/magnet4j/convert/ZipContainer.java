@@ -14,8 +14,8 @@ import java.util.zip.Inflater;
 /**
  * A zip reader over a {@link ByteSource} (a file or a byte array). We parse the zip ourselves rather than use
  * java.util.zip.ZipFile so that every offset and size is checked against the real file before anything is read or
- * allocated, each stored entry is read with one positional read, CRCs are verified, and in-memory bytes (the fuzz
- * test) read the same way.
+ * allocated, storages are read in cache-sized chunks (the first with its local header) and CRC-checked as they are
+ * copied out, and in-memory bytes (the fuzz test) read the same way.
  * Supports stored and deflated entries and zip64 records, which is what torch.save writes.
  */
 final class ZipContainer {
@@ -27,6 +27,10 @@ final class ZipContainer {
     private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final int EOCD = 0x06054b50, EOCD64 = 0x06064b50, EOCD64_LOCATOR = 0x07064b50;
     private static final int CENTRAL = 0x02014b50, LOCAL = 0x04034b50;
+    /** Bytes per {@link #stream} read: small enough to stay in a core's L2 cache between reading and copying out. */
+    static final long STREAM_CHUNK = 256 << 10;
+    /** Room for a local header, its name and torch's alignment padding, read along with an entry's first bytes. */
+    private static final long HEADER_ROOM = 512;
 
     private final ByteSource file;
     private final long size;
@@ -121,28 +125,84 @@ final class ZipContainer {
      * The uncompressed bytes of an entry, read from the file (or sliced from memory); inflated when deflated.
      * With {@code verifyCrc} the CRC-32 is checked, which catches flipped bytes in the data.
      */
-    MemorySegment data(Entry e, boolean verifyCrc) {
-        String what = "zip entry '" + PickleGlobals.printable(e.name()) + "'";
-        long lho = e.localHeaderOffset();
-        if (lho + 30 > centralStart) throw new CorruptInputException(what + ": local header is missing or damaged");
-        byte[] local = file.read(lho, 30).toArray(ValueLayout.JAVA_BYTE);
-        if (le32(local, 0) != LOCAL) throw new CorruptInputException(what + ": local header is missing or damaged");
-        if ((e.flags() & 1) != 0) throw new CorruptInputException(what + " is encrypted");
-        long start = lho + 30 + le16(local, 26) + le16(local, 28);
-        if (start > centralStart || e.compressedSize() > centralStart - start)
-            throw new CorruptInputException(what + ": its " + e.compressedSize() + " bytes run past the end of the data (truncated file?)");
-        MemorySegment raw = file.read(start, e.compressedSize());
+    MemorySegment data(Entry e, boolean verifyCrc) { return data(e, verifyCrc, null); }
+
+    /** As {@link #data(Entry, boolean)}; a stored entry read from a file lands in {@code scratch} when one is given. */
+    MemorySegment data(Entry e, boolean verifyCrc, ScratchBuffer scratch) {
+        String what = describe(e);
+        long start = dataStart(e, what);
+        MemorySegment raw = scratch == null ? file.read(start, e.compressedSize()) : file.read(start, e.compressedSize(), scratch);
         MemorySegment out = switch (e.method()) {
-            case 0 -> {
-                if (e.size() != e.compressedSize())
-                    throw new CorruptInputException(what + " is stored but its sizes differ (" + e.size() + " vs " + e.compressedSize() + ")");
-                yield raw;
-            }
+            case 0 -> raw;
             case 8 -> MemorySegment.ofArray(inflate(raw.toArray(ValueLayout.JAVA_BYTE), e.size(), what));
             default -> throw new CorruptInputException(what + " uses unsupported compression method " + e.method());
         };
         if (verifyCrc && crc(out) != e.crc()) throw new CorruptInputException(what + " fails its CRC-32 check (the file is damaged)");
         return out;
+    }
+
+    /** Receives an entry's bytes a chunk at a time: {@code chunk} holds bytes [at, at + chunk.byteSize()). */
+    interface ChunkSink {
+        void accept(MemorySegment chunk, long at);
+    }
+
+    /**
+     * Hands a stored entry to {@code sink} in chunks read through {@code scratch}, so each chunk is read, CRC-checked
+     * and copied out while it is still in cache, instead of passing the whole entry through memory three times.
+     * The CRC is known only at the end: on a mismatch this throws after the sink has seen damaged bytes, so the
+     * sink must be writing into something the caller drops on failure. Deflated entries come as one chunk.
+     */
+    void stream(Entry e, boolean verifyCrc, ScratchBuffer scratch, ChunkSink sink) {
+        if (e.method() != 0) {
+            sink.accept(data(e, verifyCrc, scratch), 0);
+            return;
+        }
+        String what = describe(e);
+        long lho = checkedHeaderOffset(e, what);
+        // One read for the local header and the first chunk: most storages are small, so this halves the reads.
+        long headRead = Math.min(centralStart - lho, HEADER_ROOM + Math.min(e.compressedSize(), STREAM_CHUNK));
+        MemorySegment head = file.read(lho, headRead, scratch);
+        long start = dataStart(e, what, lho, head);
+        long inHead = Math.min(e.size(), Math.max(0, lho + headRead - start));
+        if (inHead < e.size()) inHead &= ~7L; // later chunks must start at a multiple of every element size
+        CRC32 crc = new CRC32();
+        if (inHead > 0) {
+            MemorySegment chunk = head.asSlice(start - lho, inHead);
+            if (verifyCrc) crc.update(chunk.asByteBuffer());
+            sink.accept(chunk, 0);
+        }
+        for (long at = inHead; at < e.size(); at += STREAM_CHUNK) {
+            MemorySegment chunk = file.read(start + at, Math.min(STREAM_CHUNK, e.size() - at), scratch);
+            if (verifyCrc) crc.update(chunk.asByteBuffer());
+            sink.accept(chunk, at);
+        }
+        if (verifyCrc && (int) crc.getValue() != e.crc()) throw new CorruptInputException(what + " fails its CRC-32 check (the file is damaged)");
+    }
+
+    private static String describe(Entry e) { return "zip entry '" + PickleGlobals.printable(e.name()) + "'"; }
+
+    private long checkedHeaderOffset(Entry e, String what) {
+        long lho = e.localHeaderOffset();
+        if (lho + 30 > centralStart) throw new CorruptInputException(what + ": local header is missing or damaged");
+        return lho;
+    }
+
+    /** Where an entry's bytes start, after checking its local header and that the bytes lie inside the file. */
+    private long dataStart(Entry e, String what) {
+        long lho = checkedHeaderOffset(e, what);
+        return dataStart(e, what, lho, file.read(lho, 30));
+    }
+
+    /** As above, from {@code local}: at least the 30 fixed bytes of the local header at {@code lho}. */
+    private long dataStart(Entry e, String what, long lho, MemorySegment local) {
+        if (local.get(U32, 0) != LOCAL) throw new CorruptInputException(what + ": local header is missing or damaged");
+        if ((e.flags() & 1) != 0) throw new CorruptInputException(what + " is encrypted");
+        long start = lho + 30 + u16(local, 26) + u16(local, 28);
+        if (start > centralStart || e.compressedSize() > centralStart - start)
+            throw new CorruptInputException(what + ": its " + e.compressedSize() + " bytes run past the end of the data (truncated file?)");
+        if (e.method() == 0 && e.size() != e.compressedSize())
+            throw new CorruptInputException(what + " is stored but its sizes differ (" + e.size() + " vs " + e.compressedSize() + ")");
+        return start;
     }
 
     private static byte[] inflate(byte[] raw, long size, String what) {
