@@ -161,7 +161,8 @@ public final class Gemm {
         FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
         c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = FloatVector.zero(S);
         int a0 = aOff, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda;
-        for (int p = 0, bp = bOff; p < k; p++, bp += NR) {
+        for (int p = 0; p < k; p++) {
+            int bp = bOff + p * NR;
             FloatVector b0 = FloatVector.fromArray(S, b, bp), b1 = FloatVector.fromArray(S, b, bp + VL);
             FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
             c00 = b0.fma(x, c00); c01 = b1.fma(x, c01);
