@@ -13,7 +13,8 @@ final class LinearKernels {
 
     /** The dtype-specific primitives, so the convolution logic below is written once. */
     private interface Ops {
-        Object alloc(int n);
+        /** This thread's reusable buffer for slot (see {@link Scratch}); contents are stale. */
+        Object scratch(int slot, int n);
         void gemm(int m, int n, int k, Object a, int aOff, int lda, Object b, int bOff, int ldb, Object c, int cOff, int ldc, boolean acc);
         void im2col(Object x, int xOff, int c, int h, int w, int kH, int kW, Conv2dParams p, Object col, int colOff);
         void col2im(Object col, int colOff, int c, int h, int w, int kH, int kW, Conv2dParams p, Object x, int xOff);
@@ -22,7 +23,7 @@ final class LinearKernels {
     }
 
     private static final Ops F32 = new Ops() {
-        public Object alloc(int n) { return new float[n]; }
+        public Object scratch(int slot, int n) { return Scratch.floats(slot, n); }
         public void gemm(int m, int n, int k, Object a, int ao, int lda, Object b, int bo, int ldb, Object c, int co, int ldc, boolean acc) {
             Gemm.sgemm(m, n, k, (float[]) a, ao, lda, (float[]) b, bo, ldb, (float[]) c, co, ldc, acc);
         }
@@ -39,7 +40,7 @@ final class LinearKernels {
     };
 
     private static final Ops F64 = new Ops() {
-        public Object alloc(int n) { return new double[n]; }
+        public Object scratch(int slot, int n) { return Scratch.doubles(slot, n); }
         public void gemm(int m, int n, int k, Object a, int ao, int lda, Object b, int bo, int ldb, Object c, int co, int ldc, boolean acc) {
             Gemm.dgemm(m, n, k, (double[]) a, ao, lda, (double[]) b, bo, ldb, (double[]) c, co, ldc, acc);
         }
@@ -82,7 +83,7 @@ final class LinearKernels {
         Tensor out = be.empty(x.dtype(), n, o, oh, ow);
         Ops ops = ops(x.dtype());
         boolean direct = isPointwise(kH, kW, p);
-        Object col = direct ? null : ops.alloc(kk * l);
+        Object col = direct ? null : ops.scratch(Scratch.COL, kk * l);
         Object xa = arr(xc), wa = arr(wc), oa = arr(out);
         for (int img = 0; img < n; img++)
             for (int gi = 0; gi < g; gi++) {
@@ -126,7 +127,7 @@ final class LinearKernels {
         int l = gy.size(2) * gy.size(3), cg = c / g, og = o / g, kk = cg * kH * kW;
         Tensor gx = be.empty(gy.dtype(), xs);
         Ops ops = ops(gy.dtype());
-        Object wT = ops.alloc(kk * og), col = ops.alloc(kk * l);
+        Object wT = ops.scratch(Scratch.W_T, kk * og), col = ops.scratch(Scratch.COL, kk * l);
         boolean direct = isPointwise(kH, kW, p);
         for (int gi = 0; gi < g; gi++) {
             ops.transpose(arr(wc), wc.offset() + gi * og * kk, og, kk, wT, 0);
@@ -152,7 +153,7 @@ final class LinearKernels {
         int l = gy.size(2) * gy.size(3), cg = c / g, og = o / g, kk = cg * kH * kW;
         Tensor gw = be.empty(gy.dtype(), ws);
         Ops ops = ops(gy.dtype());
-        Object col = ops.alloc(kk * l), colT = ops.alloc(kk * l);
+        Object col = ops.scratch(Scratch.COL, kk * l), colT = ops.scratch(Scratch.COL_T, kk * l);
         for (int img = 0; img < n; img++)
             for (int gi = 0; gi < g; gi++) {
                 int xOff = xc.offset() + (img * c + gi * cg) * h * wd;
