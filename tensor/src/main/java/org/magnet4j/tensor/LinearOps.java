@@ -33,6 +33,41 @@ final class LinearOps {
     }
 
     static Tensor conv2d(Tensor x, Tensor w, Tensor bias, Conv2dParams p) {
+        check(x, w, bias, p);
+        Tensor out;
+        try (var gm = GradMode.noGrad()) {
+            out = x.backend().conv2d(x, w, bias, p);
+        }
+        int[] xs = x.shape(), ws = w.shape();
+        return Autograd.record(out, "conv2d", gy -> new Tensor[] {
+            x.requiresGrad() ? gy.backend().conv2dBackwardInput(gy, w, xs, p) : null,
+            w.requiresGrad() ? gy.backend().conv2dBackwardWeight(gy, x, ws, p) : null,
+            bias != null && bias.requiresGrad() ? gy.sum(new int[] {0, 2, 3}, false) : null}, x, w, bias);
+    }
+
+    /**
+     * relu?(conv2d(x, w, bias) + residual) in one backend call when nothing needs a gradient and the residual
+     * matches the output exactly (same shape, dtype and device); otherwise the composed ops, with autograd
+     * and broadcasting as usual. Both give the same bits.
+     */
+    static Tensor conv2dFused(Tensor x, Tensor w, Tensor bias, Tensor residual, boolean relu, Conv2dParams p) {
+        check(x, w, bias, p);
+        boolean grad = GradMode.isEnabled() && (x.requiresGrad() || w.requiresGrad() || (bias != null && bias.requiresGrad())
+                || (residual != null && residual.requiresGrad()));
+        int[] outShape = {x.size(0), w.size(0), p.outH(x.size(2), w.size(2)), p.outW(x.size(3), w.size(3))};
+        boolean plainResidual = residual == null || (residual.dtype() == x.dtype() && residual.device().equals(x.device())
+                && Arrays.equals(residual.shapeRef(), outShape));
+        if (grad || !plainResidual) {
+            Tensor y = conv2d(x, w, bias, p);
+            if (residual != null) y = y.add(residual);
+            return relu ? y.relu() : y;
+        }
+        try (var gm = GradMode.noGrad()) {
+            return x.backend().conv2dFused(x, w, bias, residual, relu, p);
+        }
+    }
+
+    private static void check(Tensor x, Tensor w, Tensor bias, Conv2dParams p) {
         String where = "conv2d(input " + x.describe() + ", weight " + w.describe() + (bias == null ? "" : ", bias " + bias.describe()) + ")";
         if (x.dim() != 4 || w.dim() != 4) throw new TensorException(where + ": input and weight must be 4-D");
         if (!x.dtype().isComputeFloat() || x.dtype() != w.dtype() || (bias != null && bias.dtype() != x.dtype()))
@@ -45,14 +80,5 @@ final class LinearOps {
             throw new TensorException(where + ": bad params " + p);
         int oh = p.outH(x.size(2), w.size(2)), ow = p.outW(x.size(3), w.size(3));
         if (oh <= 0 || ow <= 0) throw new TensorException(where + ": output would be empty (" + oh + "x" + ow + ")");
-        Tensor out;
-        try (var gm = GradMode.noGrad()) {
-            out = x.backend().conv2d(x, w, bias, p);
-        }
-        int[] xs = x.shape(), ws = w.shape();
-        return Autograd.record(out, "conv2d", gy -> new Tensor[] {
-            x.requiresGrad() ? gy.backend().conv2dBackwardInput(gy, w, xs, p) : null,
-            w.requiresGrad() ? gy.backend().conv2dBackwardWeight(gy, x, ws, p) : null,
-            bias != null && bias.requiresGrad() ? gy.sum(new int[] {0, 2, 3}, false) : null}, x, w, bias);
     }
 }

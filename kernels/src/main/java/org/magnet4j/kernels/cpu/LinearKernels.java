@@ -74,7 +74,13 @@ final class LinearKernels {
         return kH == 1 && kW == 1 && p.strideH() == 1 && p.strideW() == 1 && p.padH() == 0 && p.padW() == 0;
     }
 
-    static Tensor conv2d(CpuBackend be, Tensor x, Tensor w, Tensor bias, Conv2dParams p) {
+    static Tensor conv2d(CpuBackend be, Tensor x, Tensor w, Tensor bias, Conv2dParams p) { return conv2d(be, x, w, bias, null, false, p); }
+
+    /**
+     * relu?(conv(x, w) + bias + residual); residual (the output's shape) may be null. Each image and group's
+     * GEMM block gets its epilogue right after it is computed, one pass instead of three kernels.
+     */
+    static Tensor conv2d(CpuBackend be, Tensor x, Tensor w, Tensor bias, Tensor residual, boolean relu, Conv2dParams p) {
         Tensor xc = x.contiguous(), wc = w.contiguous();
         int n = x.size(0), c = x.size(1), h = x.size(2), wd = x.size(3);
         int o = w.size(0), kH = w.size(2), kW = w.size(3), g = p.groups();
@@ -85,6 +91,8 @@ final class LinearKernels {
         boolean direct = isPointwise(kH, kW, p);
         Object col = direct ? null : ops.scratch(Scratch.COL, kk * l);
         Object xa = arr(xc), wa = arr(wc), oa = arr(out);
+        Tensor bc = bias == null ? null : bias.contiguous(), rc = residual == null ? null : residual.contiguous();
+        ConvEpilogue.Residual res = rc == null ? null : new ConvEpilogue.Residual(arr(rc), rc.offset());
         for (int img = 0; img < n; img++)
             for (int gi = 0; gi < g; gi++) {
                 int xOff = xc.offset() + (img * c + gi * cg) * h * wd;
@@ -96,28 +104,9 @@ final class LinearKernels {
                     bOff = 0;
                 }
                 ops.gemm(og, l, kk, wa, wc.offset() + gi * og * kk, kk, bsrc, bOff, l, oa, (img * o + gi * og) * l, l, false);
+                ConvEpilogue.apply(oa, img * o + gi * og, og, l, o, bc == null ? null : arr(bc), bc == null ? 0 : bc.offset(), res, relu);
             }
-        if (bias != null) addBias(out, bias.contiguous(), n, o, l);
         return out;
-    }
-
-    private static void addBias(Tensor out, Tensor bias, int n, int o, int l) {
-        Buf ob = Buf.of(out), bb = Buf.of(bias);
-        int bo = bias.offset();
-        if (out.dtype() == DType.FLOAT32) {
-            float[] oa = (float[]) arr(out), ba = (float[]) arr(bias);
-            Parallel.forRange(n * o, Math.max(1, 16384 / Math.max(l, 1)), (lo, hi) -> {
-                for (int r = lo; r < hi; r++) {
-                    float v = ba[bo + r % o];
-                    for (int i = r * l, e = i + l; i < e; i++) oa[i] += v;
-                }
-            });
-            return;
-        }
-        for (int r = 0; r < n * o; r++) {
-            double v = bb.get(bo + r % o);
-            for (int i = r * l; i < (r + 1) * l; i++) ob.set(i, ob.get(i) + v);
-        }
     }
 
     static Tensor conv2dBackwardInput(CpuBackend be, Tensor gy, Tensor w, int[] xs, Conv2dParams p) {
