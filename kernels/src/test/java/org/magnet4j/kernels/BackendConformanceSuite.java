@@ -154,6 +154,9 @@ public abstract class BackendConformanceSuite {
         }
         check("conv2d on a permuted input " + t, in -> in.get(0).permute(0, 3, 1, 2).conv2d(in.get(1), null, Conv2dParams.of(1, 1, 1, 1)),
                 true, false, randn(70, t, 2, 6, 5, 3), randn(71, t, 4, 3, 3, 3));
+        // the fused inference convolution (the device's default composes conv2d, add and relu)
+        check("conv2dFused " + t, in -> in.get(0).conv2dFused(in.get(1), in.get(2), in.get(3), true, Conv2dParams.of(1, 1, 1, 1)),
+                false, false, randn(73, t, 2, 4, 9, 7), randn(74, t, 6, 4, 3, 3), randn(75, t, 6), randn(76, t, 2, 6, 9, 7));
         check("unfold " + t, in -> Sampling.unfold(in.get(0), 3, 2, new Conv2dParams(2, 1, 1, 1, 1, 2, 1)), false, true, randn(72, t, 2, 3, 7, 8));
     }
 

@@ -54,6 +54,17 @@ public interface Backend {
     /** x [N,C,H,W], w [O,C/g,kH,kW], bias [O] or null. */
     Tensor conv2d(Tensor x, Tensor w, Tensor bias, Conv2dParams p);
 
+    /**
+     * Inference convolution with its epilogue: relu?(conv2d(x, w, bias) + residual). residual is null or has
+     * the output's shape and dtype. The float order (GEMM, + bias, + residual, ReLU) is that of the composed
+     * ops, so a backend that fuses them must give the same bits. Records no gradient.
+     */
+    default Tensor conv2dFused(Tensor x, Tensor w, Tensor bias, Tensor residual, boolean relu, Conv2dParams p) {
+        Tensor y = conv2d(x, w, bias, p);
+        if (residual != null) y = binary(BinaryOp.ADD, y, residual);
+        return relu ? unary(UnaryOp.RELU, y, 0) : y;
+    }
+
     Tensor conv2dBackwardInput(Tensor gy, Tensor w, int[] inputShape, Conv2dParams p);
 
     Tensor conv2dBackwardWeight(Tensor gy, Tensor x, int[] weightShape, Conv2dParams p);

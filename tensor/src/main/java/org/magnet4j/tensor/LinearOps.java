@@ -33,18 +33,7 @@ final class LinearOps {
     }
 
     static Tensor conv2d(Tensor x, Tensor w, Tensor bias, Conv2dParams p) {
-        String where = "conv2d(input " + x.describe() + ", weight " + w.describe() + (bias == null ? "" : ", bias " + bias.describe()) + ")";
-        if (x.dim() != 4 || w.dim() != 4) throw new TensorException(where + ": input and weight must be 4-D");
-        if (!x.dtype().isComputeFloat() || x.dtype() != w.dtype() || (bias != null && bias.dtype() != x.dtype()))
-            throw new TensorException(where + ": dtypes must all be float32 or all float64");
-        int c = x.size(1), o = w.size(0), g = p.groups();
-        if (g < 1 || c % g != 0 || o % g != 0) throw new TensorException(where + ": groups " + g + " must divide in and out channels");
-        if (w.size(1) * g != c) throw new TensorException(where + ": weight expects " + w.size(1) * g + " input channels, input has " + c);
-        if (bias != null && (bias.dim() != 1 || bias.size(0) != o)) throw new TensorException(where + ": bias must have " + o + " elements");
-        if (p.strideH() < 1 || p.strideW() < 1 || p.dilationH() < 1 || p.dilationW() < 1 || p.padH() < 0 || p.padW() < 0)
-            throw new TensorException(where + ": bad params " + p);
-        int oh = p.outH(x.size(2), w.size(2)), ow = p.outW(x.size(3), w.size(3));
-        if (oh <= 0 || ow <= 0) throw new TensorException(where + ": output would be empty (" + oh + "x" + ow + ")");
+        check(x, w, bias, p);
         Tensor out;
         try (var gm = GradMode.noGrad()) {
             out = x.backend().conv2d(x, w, bias, p);
@@ -54,5 +43,46 @@ final class LinearOps {
             x.requiresGrad() ? gy.backend().conv2dBackwardInput(gy, w, xs, p) : null,
             w.requiresGrad() ? gy.backend().conv2dBackwardWeight(gy, x, ws, p) : null,
             bias != null && bias.requiresGrad() ? gy.sum(new int[] {0, 2, 3}, false) : null}, x, w, bias);
+    }
+
+    /**
+     * relu?(conv2d(x, w, bias) + residual) in one backend call when nothing needs a gradient and the residual
+     * matches the output exactly (same shape, dtype and device); otherwise the composed ops, with autograd
+     * and broadcasting as usual. Both give the same bits.
+     */
+    static Tensor conv2dFused(Tensor x, Tensor w, Tensor bias, Tensor residual, boolean relu, Conv2dParams p) {
+        check(x, w, bias, p);
+        boolean grad = GradMode.isEnabled() && (x.requiresGrad() || w.requiresGrad() || (bias != null && bias.requiresGrad())
+                || (residual != null && residual.requiresGrad()));
+        int[] outShape = {x.size(0), w.size(0), p.outH(x.size(2), w.size(2)), p.outW(x.size(3), w.size(3))};
+        boolean plainResidual = residual == null || (residual.dtype() == x.dtype() && residual.device().equals(x.device())
+                && Arrays.equals(residual.shapeRef(), outShape));
+        if (grad || !plainResidual) {
+            Tensor y = conv2d(x, w, bias, p);
+            if (residual != null) y = y.add(residual);
+            return relu ? y.relu() : y;
+        }
+        try (var gm = GradMode.noGrad()) {
+            return x.backend().conv2dFused(x, w, bias, residual, relu, p);
+        }
+    }
+
+    private static void check(Tensor x, Tensor w, Tensor bias, Conv2dParams p) {
+        if (x.dim() != 4 || w.dim() != 4) throw new TensorException(where(x, w, bias) + ": input and weight must be 4-D");
+        if (!x.dtype().isComputeFloat() || x.dtype() != w.dtype() || (bias != null && bias.dtype() != x.dtype()))
+            throw new TensorException(where(x, w, bias) + ": dtypes must all be float32 or all float64");
+        int c = x.size(1), o = w.size(0), g = p.groups();
+        if (g < 1 || c % g != 0 || o % g != 0) throw new TensorException(where(x, w, bias) + ": groups " + g + " must divide in and out channels");
+        if (w.size(1) * g != c) throw new TensorException(where(x, w, bias) + ": weight expects " + w.size(1) * g + " input channels, input has " + c);
+        if (bias != null && (bias.dim() != 1 || bias.size(0) != o)) throw new TensorException(where(x, w, bias) + ": bias must have " + o + " elements");
+        if (p.strideH() < 1 || p.strideW() < 1 || p.dilationH() < 1 || p.dilationW() < 1 || p.padH() < 0 || p.padW() < 0)
+            throw new TensorException(where(x, w, bias) + ": bad params " + p);
+        int oh = p.outH(x.size(2), w.size(2)), ow = p.outW(x.size(3), w.size(3));
+        if (oh <= 0 || ow <= 0) throw new TensorException(where(x, w, bias) + ": output would be empty (" + oh + "x" + ow + ")");
+    }
+
+    /** The error prefix, built only when a check fails (it is on every convolution's path). */
+    private static String where(Tensor x, Tensor w, Tensor bias) {
+        return "conv2d(input " + x.describe() + ", weight " + w.describe() + (bias == null ? "" : ", bias " + bias.describe()) + ")";
     }
 }

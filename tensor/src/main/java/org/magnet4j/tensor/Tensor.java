@@ -377,6 +377,14 @@ public final class Tensor {
 
     public Tensor conv2d(Tensor weight, Tensor bias, Conv2dParams p) { return LinearOps.conv2d(this, weight, bias, p); }
 
+    /**
+     * relu?(conv2d(weight, bias) + residual), residual nullable: for inference the backend does it in one
+     * pass; with gradients required it is the composed ops. Same values either way.
+     */
+    public Tensor conv2dFused(Tensor weight, Tensor bias, Tensor residual, boolean relu, Conv2dParams p) {
+        return LinearOps.conv2dFused(this, weight, bias, residual, relu, p);
+    }
+
     public Tensor maxPool2d(Pool2dParams p) { return Pooling.maxPool2d(this, p); }
 
     public Tensor avgPool2d(Pool2dParams p) { return Pooling.avgPool2d(this, p); }

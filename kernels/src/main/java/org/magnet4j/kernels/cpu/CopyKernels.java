@@ -8,7 +8,8 @@ final class CopyKernels {
     private CopyKernels() {}
 
     static void copyInto(Tensor src, Tensor dst) {
-        Rows rs = new Rows(src), rd = new Rows(dst);
+        Rows[] rr = Rows.coalesced(src, dst); // a contiguous-to-contiguous copy becomes one arraycopy
+        Rows rs = rr[0], rd = rr[1];
         CpuStorage ss = (CpuStorage) src.storage(), ds = (CpuStorage) dst.storage();
         int inner = rd.inner;
         if (src.dtype() == dst.dtype() && rs.innerStride == 1 && rd.innerStride == 1) {
@@ -43,7 +44,7 @@ final class CopyKernels {
     }
 
     static void fill(Tensor dst, double value) {
-        Rows rd = new Rows(dst);
+        Rows rd = Rows.coalesced(dst)[0];
         CpuStorage ds = (CpuStorage) dst.storage();
         Buf db = Buf.of(ds);
         int inner = rd.inner, di = rd.innerStride;

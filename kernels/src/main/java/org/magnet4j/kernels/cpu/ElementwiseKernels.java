@@ -13,10 +13,14 @@ final class ElementwiseKernels {
 
     static Tensor unary(CpuBackend b, UnaryOp op, Tensor x, double s) {
         Tensor out = b.empty(x.dtype(), x.shape());
-        Rows rx = new Rows(x);
+        Rows rx = Rows.coalesced(x)[0];
         int inner = rx.inner, xi = rx.innerStride;
         if (x.dtype() == DType.FLOAT32) {
             float[] xa = (float[]) ((CpuStorage) x.storage()).array, oa = (float[]) ((CpuStorage) out.storage()).array;
+            if (xi == 1) { // unit-stride runs (one run when x is contiguous): vector loops
+                Parallel.forRows(rx.rows, inner, GRAIN, (r, from, to) -> FloatLoops.unary(op, xa, rx.start(r) + from, oa, r * inner + from, to - from, s));
+                return out;
+            }
             float fs = (float) s;
             Parallel.forRange(rx.rows, rowGrain(inner), (lo, hi) -> {
                 for (int r = lo; r < hi; r++) {
@@ -37,7 +41,7 @@ final class ElementwiseKernels {
     }
 
     /** float32 arithmetic where PyTorch computes in float32 (so results match bit for bit where possible). */
-    private static float applyF(UnaryOp op, float v, float fs, double s) {
+    static float applyF(UnaryOp op, float v, float fs, double s) {
         return switch (op) {
             case NEG -> -v;
             case EXP -> (float) Math.exp(v);
@@ -75,13 +79,18 @@ final class ElementwiseKernels {
 
     static Tensor binary(CpuBackend b, BinaryOp op, Tensor x, Tensor y) {
         Tensor out = b.empty(op.isComparison() ? DType.BOOL : x.dtype(), x.shape());
-        Rows rx = new Rows(x), ry = new Rows(y);
+        Rows[] rr = Rows.coalesced(x, y);
+        Rows rx = rr[0], ry = rr[1];
         int inner = rx.inner, xi = rx.innerStride, yi = ry.innerStride;
         if (x.dtype() == DType.FLOAT32 && !op.isComparison()) {
             float[] xa = (float[]) ((CpuStorage) x.storage()).array, ya = (float[]) ((CpuStorage) y.storage()).array;
             float[] oa = (float[]) ((CpuStorage) out.storage()).array;
-            Parallel.forRange(rx.rows, rowGrain(inner), (lo, hi) -> {
-                for (int r = lo; r < hi; r++) floatRow(op, xa, rx.start(r), xi, ya, ry.start(r), yi, oa, r * inner, inner);
+            Parallel.forRows(rx.rows, inner, GRAIN, (r, from, to) -> {
+                int xs = rx.start(r) + from * xi, ys = ry.start(r) + from * yi, os = r * inner + from, n = to - from;
+                if (xi == 1 && yi == 1) FloatLoops.binary(op, xa, xs, ya, ys, oa, os, n);
+                else if (xi == 1 && yi == 0) FloatLoops.binaryRightScalar(op, xa, xs, ya[ys], oa, os, n);
+                else if (xi == 0 && yi == 1) FloatLoops.binaryLeftScalar(op, xa[xs], ya, ys, oa, os, n);
+                else floatRow(op, xa, xs, xi, ya, ys, yi, oa, os, n);
             });
             return out;
         }
@@ -97,7 +106,7 @@ final class ElementwiseKernels {
     }
 
     /** One row of a float32 binary op; the switch is outside the loop so each loop is simple and vectorisable. */
-    private static void floatRow(BinaryOp op, float[] x, int xs, int xi, float[] y, int ys, int yi, float[] o, int os, int n) {
+    static void floatRow(BinaryOp op, float[] x, int xs, int xi, float[] y, int ys, int yi, float[] o, int os, int n) {
         switch (op) {
             case ADD -> { for (int i = 0; i < n; i++) o[os + i] = x[xs + i * xi] + y[ys + i * yi]; }
             case SUB -> { for (int i = 0; i < n; i++) o[os + i] = x[xs + i * xi] - y[ys + i * yi]; }
@@ -134,7 +143,8 @@ final class ElementwiseKernels {
 
     static Tensor where(CpuBackend b, Tensor c, Tensor x, Tensor y) {
         Tensor out = b.empty(x.dtype(), x.shape());
-        Rows rc = new Rows(c), rx = new Rows(x), ry = new Rows(y);
+        Rows[] rr = Rows.coalesced(c, x, y);
+        Rows rc = rr[0], rx = rr[1], ry = rr[2];
         byte[] ca = (byte[]) ((CpuStorage) c.storage()).array;
         Buf xb = Buf.of(x), yb = Buf.of(y), ob = Buf.of(out);
         int inner = rx.inner, ci = rc.innerStride, xi = rx.innerStride, yi = ry.innerStride;

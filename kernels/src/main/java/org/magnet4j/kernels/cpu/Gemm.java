@@ -28,7 +28,7 @@ public final class Gemm {
     static final int WIDE_NC = 512;
 
     /** Per-thread packing space, allocated once: steady-state products allocate nothing. */
-    private static final class Scratch {
+    private static final class PackSpace {
         final float[] panel = new float[KC * WIDE_NC];
         final float[] rows = new float[MR * KC];
         final float[] tile = new float[MR * NR];
@@ -41,7 +41,7 @@ public final class Gemm {
         }
     }
 
-    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+    private static final ThreadLocal<PackSpace> SCRATCH = ThreadLocal.withInitial(PackSpace::new);
 
     private Gemm() {}
 
@@ -72,7 +72,7 @@ public final class Gemm {
         long flops = 2L * m * n * k;
         int tasks = panels * rowTasks;
         Parallel.forRange(tasks, flops < (1 << 22) ? tasks : 1, (lo, hi) -> {
-            Scratch s = SCRATCH.get();
+            PackSpace s = SCRATCH.get();
             for (int t = lo; t < hi; t++) {
                 int j0 = (t / rowTasks) * nc, i0 = (t % rowTasks) * rowsPer;
                 // The block this thread does next (none after its last task): its first B slice and its C block.
@@ -88,7 +88,7 @@ public final class Gemm {
 
     /** One task: rows x cols of C over the whole K, one KC slice at a time. */
     private static void panel(int rows, int j0, int cols, int k, float[] a, int aOff, int lda, PanelSource b,
-                              float[] c, int cOff, int ldc, boolean accumulate, Scratch s) {
+                              float[] c, int cOff, int ldc, boolean accumulate, PackSpace s) {
         int strips = (cols + NR - 1) / NR;
         int calls = strips * ((rows + MR - 1) / MR);
         for (int p0 = 0; p0 < k; p0 += KC) {
@@ -125,7 +125,7 @@ public final class Gemm {
     }
 
     /** B's depth x cols block as NR-wide strips, each depth x NR contiguous, the last one zero-padded. */
-    private static void packStrips(PanelSource b, int p0, int depth, int j0, int cols, Scratch s) {
+    private static void packStrips(PanelSource b, int p0, int depth, int j0, int cols, PackSpace s) {
         float[] panel = s.panel;
         for (int p = 0; p < depth; p++) {
             PanelSource.Segment row = b.row(p0 + p, j0, cols, s.row);

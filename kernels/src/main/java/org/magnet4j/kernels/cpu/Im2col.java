@@ -9,30 +9,40 @@ import org.magnet4j.tensor.Conv2dParams;
 final class Im2col {
     private Im2col() {}
 
+    /**
+     * Each output row splits into a left padding run, an interior run with no bounds checks (an arraycopy
+     * at stride 1) and a right padding run; rows above or below the input are zeros.
+     */
     static void im2col(float[] x, int xOff, int c, int h, int w, int kH, int kW, Conv2dParams p, float[] col, int colOff) {
-        int oh = p.outH(h, kH), ow = p.outW(w, kW), l = oh * ow;
+        int oh = p.outH(h, kH), ow = p.outW(w, kW), l = oh * ow, sh = p.strideH(), sw = p.strideW();
         Parallel.forRange(c * kH * kW, Math.max(1, 8192 / Math.max(l, 1)), (lo, hi) -> {
             for (int row = lo; row < hi; row++) {
                 int ch = row / (kH * kW), ki = (row / kW) % kH, kj = row % kW;
-                int dst = colOff + row * l;
-                int src = xOff + ch * h * w;
-                for (int y = 0; y < oh; y++) {
-                    int iy = y * p.strideH() - p.padH() + ki * p.dilationH();
-                    int d = dst + y * ow;
+                int dst = colOff + row * l, src = xOff + ch * h * w;
+                int ix0 = kj * p.dilationW() - p.padW(), iy0 = ki * p.dilationH() - p.padH();
+                int xLo = validFrom(ix0, sw, ow), xHi = Math.max(xLo, validTo(ix0, sw, w, ow));
+                for (int y = 0, d = dst; y < oh; y++, d += ow) {
+                    int iy = iy0 + y * sh;
                     if (iy < 0 || iy >= h) {
                         java.util.Arrays.fill(col, d, d + ow, 0f);
                         continue;
                     }
-                    int srow = src + iy * w;
-                    int ix0 = -p.padW() + kj * p.dilationW(), sw = p.strideW();
-                    for (int xx = 0; xx < ow; xx++) {
-                        int ix = ix0 + xx * sw;
-                        col[d + xx] = ix >= 0 && ix < w ? x[srow + ix] : 0f;
-                    }
+                    int s0 = src + iy * w + ix0 + xLo * sw;
+                    if (xLo > 0) java.util.Arrays.fill(col, d, d + xLo, 0f);
+                    if (xHi == xLo) { /* every column is padding */ }
+                    else if (sw == 1) System.arraycopy(x, s0, col, d + xLo, xHi - xLo);
+                    else for (int xx = xLo, s = s0; xx < xHi; xx++, s += sw) col[d + xx] = x[s];
+                    if (xHi < ow) java.util.Arrays.fill(col, d + xHi, d + ow, 0f);
                 }
             }
         });
     }
+
+    /** First output column whose input column ix0 + xx*stride is >= 0. */
+    private static int validFrom(int ix0, int stride, int ow) { return ix0 >= 0 ? 0 : Math.min(ow, Math.ceilDiv(-ix0, stride)); }
+
+    /** One past the last output column whose input column ix0 + xx*stride is < w. */
+    private static int validTo(int ix0, int stride, int w, int ow) { return Math.max(0, Math.min(ow, Math.ceilDiv(w - ix0, stride))); }
 
     static void im2col(double[] x, int xOff, int c, int h, int w, int kH, int kW, Conv2dParams p, double[] col, int colOff) {
         int oh = p.outH(h, kH), ow = p.outW(w, kW), l = oh * ow;
@@ -50,19 +60,19 @@ final class Im2col {
 
     /** Adds columns back into the image (the adjoint of im2col); parallel over channels, which never collide. */
     static void col2im(float[] col, int colOff, int c, int h, int w, int kH, int kW, Conv2dParams p, float[] x, int xOff) {
-        int oh = p.outH(h, kH), ow = p.outW(w, kW), l = oh * ow;
+        int oh = p.outH(h, kH), ow = p.outW(w, kW), l = oh * ow, sw = p.strideW();
         Parallel.forRange(c, 1, (lo, hi) -> {
             for (int ch = lo; ch < hi; ch++)
                 for (int ki = 0; ki < kH; ki++)
                     for (int kj = 0; kj < kW; kj++) {
                         int row = (ch * kH + ki) * kW + kj;
+                        int ix0 = kj * p.dilationW() - p.padW();
+                        int xLo = validFrom(ix0, sw, ow), xHi = Math.max(xLo, validTo(ix0, sw, w, ow));
                         for (int y = 0; y < oh; y++) {
                             int iy = y * p.strideH() - p.padH() + ki * p.dilationH();
                             if (iy < 0 || iy >= h) continue;
-                            for (int xx = 0; xx < ow; xx++) {
-                                int ix = xx * p.strideW() - p.padW() + kj * p.dilationW();
-                                if (ix >= 0 && ix < w) x[xOff + (ch * h + iy) * w + ix] += col[colOff + row * l + y * ow + xx];
-                            }
+                            int s = colOff + row * l + y * ow, t = xOff + (ch * h + iy) * w + ix0;
+                            for (int xx = xLo; xx < xHi; xx++) x[t + xx * sw] += col[s + xx];
                         }
                     }
         });

@@ -15,7 +15,8 @@ final class LinearKernels {
 
     /** The dtype-specific primitives, so the convolution logic below is written once. */
     private interface Ops {
-        Object alloc(int n);
+        /** This thread's reusable buffer for slot (see {@link Scratch}); contents are stale. */
+        Object scratch(int slot, int n);
         void gemm(int m, int n, int k, Object a, int aOff, int lda, Object b, int bOff, int ldb, Object c, int cOff, int ldc, boolean acc);
         void im2col(Object x, int xOff, int c, int h, int w, int kH, int kW, Conv2dParams p, Object col, int colOff);
         void col2im(Object col, int colOff, int c, int h, int w, int kH, int kW, Conv2dParams p, Object x, int xOff);
@@ -24,7 +25,7 @@ final class LinearKernels {
     }
 
     private static final Ops F32 = new Ops() {
-        public Object alloc(int n) { return new float[n]; }
+        public Object scratch(int slot, int n) { return Scratch.floats(slot, n); }
         public void gemm(int m, int n, int k, Object a, int ao, int lda, Object b, int bo, int ldb, Object c, int co, int ldc, boolean acc) {
             Gemm.sgemm(m, n, k, (float[]) a, ao, lda, (float[]) b, bo, ldb, (float[]) c, co, ldc, acc);
         }
@@ -41,7 +42,7 @@ final class LinearKernels {
     };
 
     private static final Ops F64 = new Ops() {
-        public Object alloc(int n) { return new double[n]; }
+        public Object scratch(int slot, int n) { return Scratch.doubles(slot, n); }
         public void gemm(int m, int n, int k, Object a, int ao, int lda, Object b, int bo, int ldb, Object c, int co, int ldc, boolean acc) {
             Gemm.dgemm(m, n, k, (double[]) a, ao, lda, (double[]) b, bo, ldb, (double[]) c, co, ldc, acc);
         }
@@ -75,7 +76,13 @@ final class LinearKernels {
         return kH == 1 && kW == 1 && p.strideH() == 1 && p.strideW() == 1 && p.padH() == 0 && p.padW() == 0;
     }
 
-    static Tensor conv2d(CpuBackend be, Tensor x, Tensor w, Tensor bias, Conv2dParams p) {
+    static Tensor conv2d(CpuBackend be, Tensor x, Tensor w, Tensor bias, Conv2dParams p) { return conv2d(be, x, w, bias, null, false, p); }
+
+    /**
+     * relu?(conv(x, w) + bias + residual); residual (the output's shape) may be null. Each image and group's
+     * GEMM block gets its epilogue right after it is computed, one pass instead of three kernels.
+     */
+    static Tensor conv2d(CpuBackend be, Tensor x, Tensor w, Tensor bias, Tensor residual, boolean relu, Conv2dParams p) {
         Tensor xc = x.contiguous(), wc = w.contiguous();
         int n = x.size(0), c = x.size(1), h = x.size(2), wd = x.size(3);
         int o = w.size(0), kH = w.size(2), kW = w.size(3), g = p.groups();
@@ -85,46 +92,29 @@ final class LinearKernels {
         Ops ops = ops(x.dtype());
         boolean direct = isPointwise(kH, kW, p);
         boolean implicit = !direct && x.dtype() == DType.FLOAT32;
-        Object col = direct || implicit ? null : ops.alloc(kk * l);
+        Object col = direct || implicit ? null : ops.scratch(Scratch.COL, kk * l);
         Object xa = arr(xc), wa = arr(wc), oa = arr(out);
+        Tensor bc = bias == null ? null : bias.contiguous(), rc = residual == null ? null : residual.contiguous();
+        ConvEpilogue.Residual res = rc == null ? null : new ConvEpilogue.Residual(arr(rc), rc.offset());
         for (int img = 0; img < n; img++)
             for (int gi = 0; gi < g; gi++) {
                 int xOff = xc.offset() + (img * c + gi * cg) * h * wd;
                 if (implicit) { // the GEMM packs im2col rows straight from the image: no column matrix
                     Gemm.sgemm(og, l, kk, (float[]) wa, wc.offset() + gi * og * kk, kk,
                             new Im2colPanels((float[]) xa, xOff, h, wd, kH, kW, p), (float[]) oa, (img * o + gi * og) * l, l, false);
-                    continue;
+                } else {
+                    Object bsrc = xa;
+                    int bOff = xOff;
+                    if (!direct) {
+                        ops.im2col(xa, xOff, cg, h, wd, kH, kW, p, col, 0);
+                        bsrc = col;
+                        bOff = 0;
+                    }
+                    ops.gemm(og, l, kk, wa, wc.offset() + gi * og * kk, kk, bsrc, bOff, l, oa, (img * o + gi * og) * l, l, false);
                 }
-                Object bsrc = xa;
-                int bOff = xOff;
-                if (!direct) {
-                    ops.im2col(xa, xOff, cg, h, wd, kH, kW, p, col, 0);
-                    bsrc = col;
-                    bOff = 0;
-                }
-                ops.gemm(og, l, kk, wa, wc.offset() + gi * og * kk, kk, bsrc, bOff, l, oa, (img * o + gi * og) * l, l, false);
+                ConvEpilogue.apply(oa, img * o + gi * og, og, l, o, bc == null ? null : arr(bc), bc == null ? 0 : bc.offset(), res, relu);
             }
-        if (bias != null) addBias(out, bias.contiguous(), n, o, l);
         return out;
-    }
-
-    private static void addBias(Tensor out, Tensor bias, int n, int o, int l) {
-        Buf ob = Buf.of(out), bb = Buf.of(bias);
-        int bo = bias.offset();
-        if (out.dtype() == DType.FLOAT32) {
-            float[] oa = (float[]) arr(out), ba = (float[]) arr(bias);
-            Parallel.forRange(n * o, Math.max(1, 16384 / Math.max(l, 1)), (lo, hi) -> {
-                for (int r = lo; r < hi; r++) {
-                    float v = ba[bo + r % o];
-                    for (int i = r * l, e = i + l; i < e; i++) oa[i] += v;
-                }
-            });
-            return;
-        }
-        for (int r = 0; r < n * o; r++) {
-            double v = bb.get(bo + r % o);
-            for (int i = r * l; i < (r + 1) * l; i++) ob.set(i, ob.get(i) + v);
-        }
     }
 
     static Tensor conv2dBackwardInput(CpuBackend be, Tensor gy, Tensor w, int[] xs, Conv2dParams p) {
@@ -134,7 +124,7 @@ final class LinearKernels {
         int l = gy.size(2) * gy.size(3), cg = c / g, og = o / g, kk = cg * kH * kW;
         Tensor gx = be.empty(gy.dtype(), xs);
         Ops ops = ops(gy.dtype());
-        Object wT = ops.alloc(kk * og), col = ops.alloc(kk * l);
+        Object wT = ops.scratch(Scratch.W_T, kk * og), col = ops.scratch(Scratch.COL, kk * l);
         boolean direct = isPointwise(kH, kW, p);
         for (int gi = 0; gi < g; gi++) {
             ops.transpose(arr(wc), wc.offset() + gi * og * kk, og, kk, wT, 0);
@@ -160,7 +150,7 @@ final class LinearKernels {
         int l = gy.size(2) * gy.size(3), cg = c / g, og = o / g, kk = cg * kH * kW;
         Tensor gw = be.empty(gy.dtype(), ws);
         Ops ops = ops(gy.dtype());
-        Object col = ops.alloc(kk * l), colT = ops.alloc(kk * l);
+        Object col = ops.scratch(Scratch.COL, kk * l), colT = ops.scratch(Scratch.COL_T, kk * l);
         for (int img = 0; img < n; img++)
             for (int gi = 0; gi < g; gi++) {
                 int xOff = xc.offset() + (img * c + gi * cg) * h * wd;

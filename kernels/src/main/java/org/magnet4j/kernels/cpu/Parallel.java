@@ -43,6 +43,27 @@ public final class Parallel {
         POOL.invoke(new Chunk(body, 0, n, (n + chunks - 1) / chunks));
     }
 
+    @FunctionalInterface
+    public interface RowBody {
+        void run(int row, int from, int to);
+    }
+
+    /**
+     * Runs body over the elements of rows x inner (row-major) in parallel chunks of about grain elements,
+     * as pieces [from, to) of single rows: many short rows and one long row both split evenly.
+     */
+    public static void forRows(int rows, int inner, int grain, RowBody body) {
+        if (rows <= 0 || inner <= 0) return;
+        forRange(Math.multiplyExact(rows, inner), grain, (lo, hi) -> {
+            int r = lo / inner, from = lo % inner;
+            for (int pos = lo; pos < hi; r++, from = 0) {
+                int to = Math.min(inner, from + hi - pos);
+                body.run(r, from, to);
+                pos += to - from;
+            }
+        });
+    }
+
     private static boolean inWorker() { return Thread.currentThread() instanceof java.util.concurrent.ForkJoinWorkerThread w && w.getPool() == POOL; }
 
     private static final class Chunk extends RecursiveAction {

@@ -11,9 +11,16 @@ final class PoolKernels {
         Tensor xc = x.contiguous();
         int n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3), oh = p.outH(h), ow = p.outW(w);
         Tensor out = be.empty(x.dtype(), n, c, oh, ow), idx = be.empty(org.magnet4j.tensor.DType.INT64, n, c, oh, ow);
-        Buf xb = Buf.of(xc), ob = Buf.of(out);
         long[] ia = (long[]) ((CpuStorage) idx.storage()).array;
         int xo = xc.offset();
+        if (x.dtype() == org.magnet4j.tensor.DType.FLOAT32) {
+            float[] xa = (float[]) ((CpuStorage) xc.storage()).array, oa = (float[]) ((CpuStorage) out.storage()).array;
+            Parallel.forRange(n * c, 1, (lo, hi) -> {
+                for (int pl = lo; pl < hi; pl++) maxPlane(xa, xo + pl * h * w, h, w, p, oa, ia, pl * oh * ow, oh, ow);
+            });
+            return new Tensor[] {out, idx};
+        }
+        Buf xb = Buf.of(xc), ob = Buf.of(out);
         Parallel.forRange(n * c, 1, (lo, hi) -> {
             for (int pl = lo; pl < hi; pl++) {
                 int base = xo + pl * h * w;
@@ -42,6 +49,40 @@ final class PoolKernels {
             }
         });
         return new Tensor[] {out, idx};
+    }
+
+    /**
+     * One float32 plane of max pooling, reading the array directly. Same rule as the general loop: the first
+     * strict maximum wins, and the first NaN wins and ends the window (PyTorch propagates NaN); the NaN test
+     * only runs when the comparison fails.
+     */
+    private static void maxPlane(float[] x, int base, int h, int w, Pool2dParams p, float[] o, long[] ia, int obase, int oh, int ow) {
+        for (int y = 0; y < oh; y++) {
+            int y0 = y * p.strideH() - p.padH(), y1 = Math.min(y0 + p.kH(), h);
+            y0 = Math.max(y0, 0);
+            for (int xx = 0; xx < ow; xx++) {
+                int x0 = xx * p.strideW() - p.padW(), x1 = Math.min(x0 + p.kW(), w);
+                x0 = Math.max(x0, 0);
+                float best = Float.NEGATIVE_INFINITY;
+                int arg = y0 * w + x0;
+                window:
+                for (int iy = y0; iy < y1; iy++)
+                    for (int ix = x0, i = base + iy * w + x0; ix < x1; ix++, i++) {
+                        float v = x[i];
+                        if (v > best) {
+                            best = v;
+                            arg = iy * w + ix;
+                        } else if (v != v) {
+                            best = v;
+                            arg = iy * w + ix;
+                            break window;
+                        }
+                    }
+                int oi = obase + y * ow + xx;
+                o[oi] = best;
+                ia[oi] = arg;
+            }
+        }
     }
 
     static Tensor maxPool2dBackward(CpuBackend be, Tensor gy, Tensor indices, int[] xs) {

@@ -22,8 +22,7 @@ public final class BasicBlock extends FoldableModule {
     }
 
     @Override public Tensor forward(Tensor x) {
-        Tensor out = c1.apply(x).relu();
-        out = c2.apply(out);
-        return out.add(x).relu();
+        Tensor out = c1.applyRelu(x);
+        return c2.applyAddRelu(out, x);
     }
 }

@@ -37,10 +37,9 @@ public final class Bottleneck extends FoldableModule {
     }
 
     @Override public Tensor forward(Tensor x) {
-        Tensor out = c1.apply(x).relu();
-        out = c2.apply(out).relu();
-        out = c3.apply(out);
+        Tensor out = c1.applyRelu(x);
+        out = c2.applyRelu(out);
         Tensor residual = downsample == null ? x : downsample.forward(x);
-        return out.add(residual).relu();
+        return c3.applyAddRelu(out, residual);
     }
 }

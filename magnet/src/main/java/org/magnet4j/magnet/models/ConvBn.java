@@ -43,6 +43,27 @@ public final class ConvBn {
         return x.conv2d(foldedWeight, foldedBias, conv.params);
     }
 
+    /** apply(x).relu(); one fused convolution pass when folded. */
+    public Tensor applyRelu(Tensor x) { return applyThen(x, null, true); }
+
+    /** apply(x).add(residual).relu(); one fused convolution pass when folded. */
+    public Tensor applyAddRelu(Tensor x, Tensor residual) { return applyThen(x, residual, true); }
+
+    /**
+     * Unfolded (the default, which must reproduce the reference bit for bit), this is the separate ops.
+     * Folded, the bias, residual and ReLU ride in the convolution's epilogue: same float order, same bits;
+     * the tensor front end falls back to the separate ops itself when a gradient is needed.
+     */
+    private Tensor applyThen(Tensor x, Tensor residual, boolean relu) {
+        if (!folding || bn.isTraining()) {
+            Tensor y = apply(x);
+            if (residual != null) y = y.add(residual);
+            return relu ? y.relu() : y;
+        }
+        refreshFolded();
+        return x.conv2dFused(foldedWeight, foldedBias, residual, relu, conv.params);
+    }
+
     private void refreshFolded() {
         Tensor[] now = {conv.weight(), conv.bias(), bn.weight(), bn.bias(), bn.runningMean(), bn.runningVar()};
         if (source != null && sameObjects(source, now)) return;

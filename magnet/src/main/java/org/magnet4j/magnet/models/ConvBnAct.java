@@ -28,7 +28,6 @@ public final class ConvBnAct extends FoldableModule {
     public ConvBn pair() { return pair; }
 
     @Override public Tensor forward(Tensor x) {
-        Tensor y = pair.apply(x);
-        return relu ? y.relu() : y;
+        return relu ? pair.applyRelu(x) : pair.apply(x);
     }
 }

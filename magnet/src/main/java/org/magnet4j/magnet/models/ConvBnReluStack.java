@@ -33,7 +33,7 @@ public final class ConvBnReluStack extends FoldableModule {
     }
 
     @Override public Tensor forward(Tensor x) {
-        for (ConvBn p : pairs) x = p.apply(x).relu();
+        for (ConvBn p : pairs) x = p.applyRelu(x);
         return dropout == null ? x : dropout.forward(x);
     }
 

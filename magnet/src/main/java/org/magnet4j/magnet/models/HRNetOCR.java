@@ -115,8 +115,8 @@ public final class HRNetOCR extends FoldableModule {
     /** The concatenated multi-resolution features [N, headChannels, H, W] (H, W: the input size, stride-1 stem). */
     public Tensor features(Tensor image) {
         if (image.dim() != 4 || image.size(1) != 3) throw new TensorException("HRNetOCR: input must be [N,3,H,W], got " + image.describe());
-        Tensor x = stem1.apply(image).relu();
-        x = stem2.apply(x).relu();
+        Tensor x = stem1.applyRelu(image);
+        x = stem2.applyRelu(x);
         x = layer1.forward(x);
         List<Tensor> y = run(stage2, transit(transition1, List.of(x)));
         y = run(stage3, transit(transition2, y));
@@ -158,6 +158,6 @@ public final class HRNetOCR extends FoldableModule {
             first = pair(conv, bn);
         }
 
-        @Override public Tensor forward(Tensor x) { return classifier.forward(first.apply(x).relu()); }
+        @Override public Tensor forward(Tensor x) { return classifier.forward(first.applyRelu(x)); }
     }
 }

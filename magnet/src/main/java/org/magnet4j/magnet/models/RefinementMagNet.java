@@ -54,8 +54,8 @@ public final class RefinementMagNet extends FoldableModule {
             throw new TensorException("refinement: fine " + fine.describe() + " and coarse " + coarse.describe() + " must have the same batch and spatial size");
         Tensor x = Tensor.cat(List.of(fine, coarse), 1);
         if (bn0 != null) x = bn0.forward(x);
-        x = c1.apply(x).relu();
-        x = c2.apply(x).relu();
+        x = c1.applyRelu(x);
+        x = c2.applyRelu(x);
         x = residual.forward(x);
         return segConv.forward(x);
     }

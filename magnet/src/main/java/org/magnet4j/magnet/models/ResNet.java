@@ -78,7 +78,7 @@ public final class ResNet extends FoldableModule {
 
     public Features features(Tensor image) {
         if (image.dim() != 4 || image.size(1) != 3) throw new TensorException("ResNet: input must be [N,3,H,W], got " + image.describe());
-        Tensor x = maxpool.forward(stem.apply(image).relu());
+        Tensor x = maxpool.forward(stem.applyRelu(image));
         Tensor c2 = layer1.forward(x);
         Tensor c3 = layer2.forward(c2);
         Tensor c4 = layer3.forward(c3);

@@ -1,0 +1,61 @@
+package org.magnet4j.magnet.models;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import org.magnet4j.nn.Module;
+import org.magnet4j.tensor.GradMode;
+import org.magnet4j.tensor.Tensor;
+
+/**
+ * Folded models under noGrad run conv + bias (+ residual) + ReLU as one fused convolution; with a gradient
+ * required they run the separate ops. Both must give the same bits (max-abs difference 0), on real weights.
+ */
+class FusedEpilogueTest {
+    private static void sameBits(Module m, Tensor x, Function<Tensor, Tensor> forward) {
+        assertTrue(BnFolding.setEnabled(m, true) > 0);
+        Tensor fused;
+        try (var g = GradMode.noGrad()) {
+            fused = forward.apply(x);
+        }
+        Tensor composed = forward.apply(x.detach().requiresGrad(true)); // a gradient is needed: no fusion
+        assertArrayEquals(composed.shape(), fused.shape());
+        float[] a = composed.toFloatArray(), b = fused.toFloatArray();
+        double maxAbs = 0;
+        int differ = 0;
+        for (int i = 0; i < a.length; i++) {
+            maxAbs = Math.max(maxAbs, Math.abs((double) a[i] - b[i]));
+            if (Float.floatToIntBits(a[i]) != Float.floatToIntBits(b[i])) differ++;
+        }
+        assertEquals(0, differ, m.getClass().getSimpleName() + ": " + differ + " elements differ, max abs " + maxAbs);
+        assertTrue(maxAbs == 0 && a.length > 0);
+    }
+
+    /** ResNet-50 layout (Bottleneck, downsample, stem) and the FPN head, reduced width, PyTorch-trained-shape weights. */
+    @Test
+    void fpnFusedEqualsComposed() {
+        ResNetFPN m = FpnPspParityTest.fpn();
+        sameBits(m, Tensor.randn(new SplittableRandom(31), 1, 3, 67, 45), m::forward);
+    }
+
+    /** HRNet's BasicBlock, ConvBnAct and OCR's ConvBnReluStack. */
+    @Test
+    void hrnetFusedEqualsComposed() {
+        HRNetOCR m = HRNetOcrParityTest.loadHrnet18();
+        sameBits(m, Tensor.randn(new SplittableRandom(32), 1, 3, 64, 96), m::forward);
+    }
+
+    @Test
+    void refinementFusedEqualsComposed() {
+        RefinementMagNet m = new RefinementMagNet(19, true);
+        assertTrue(m.loadStateDict(TestCheckpoints.stateDict(Fixtures.shared("checkpoints/refinement_c19_1024.pth")), true).isClean());
+        m.eval();
+        SplittableRandom rng = new SplittableRandom(33);
+        Tensor coarse = Tensor.randn(rng, 1, 19, 40, 56);
+        sameBits(m, Tensor.randn(rng, 1, 19, 40, 56), x -> m.forward(x, coarse));
+    }
+}
