@@ -25,7 +25,7 @@ public final class Gemm {
      * Panel width when B is wide: packing then reads 2 KB runs of each B row instead of 512 bytes, which
      * streams from DRAM/L3 at close to sequential bandwidth (the narrow panel reaches about half of it).
      */
-    static final int WIDE_NC = 512;
+    static final int WIDE_NC = 256;
 
     /** Per-thread packing space, allocated once: steady-state products allocate nothing. */
     private static final class PackSpace {
@@ -33,12 +33,6 @@ public final class Gemm {
         final float[] rows = new float[MR * KC];
         final float[] tile = new float[MR * NR];
         final float[] row = new float[WIDE_NC];
-        final Prefetch prefetch = new Prefetch();
-        int nextJ, nextCols, nextDepth, nextC, nextRows;
-
-        void next(int j0, int cols, int depth, int cOff, int rows) {
-            nextJ = j0; nextCols = cols; nextDepth = depth; nextC = cOff; nextRows = rows;
-        }
     }
 
     private static final ThreadLocal<PackSpace> SCRATCH = ThreadLocal.withInitial(PackSpace::new);
@@ -75,11 +69,6 @@ public final class Gemm {
             PackSpace s = SCRATCH.get();
             for (int t = lo; t < hi; t++) {
                 int j0 = (t / rowTasks) * nc, i0 = (t % rowTasks) * rowsPer;
-                // The block this thread does next (none after its last task): its first B slice and its C block.
-                int nj = ((t + 1) / rowTasks) * nc, ni = ((t + 1) % rowTasks) * rowsPer;
-                boolean more = t + 1 < hi;
-                s.next(more ? nj : 0, more ? Math.min(nc, n - nj) : 0, Math.min(KC, k),
-                        more ? cOff + ni * ldc + nj : 0, more ? Math.min(rowsPer, m - ni) : 0);
                 panel(Math.min(rowsPer, m - i0), j0, Math.min(nc, n - j0), k,
                         a, aOff + i0 * lda, lda, b, c, cOff + i0 * ldc + j0, ldc, accumulate, s);
             }
@@ -90,16 +79,10 @@ public final class Gemm {
     private static void panel(int rows, int j0, int cols, int k, float[] a, int aOff, int lda, PanelSource b,
                               float[] c, int cOff, int ldc, boolean accumulate, PackSpace s) {
         int strips = (cols + NR - 1) / NR;
-        int calls = strips * ((rows + MR - 1) / MR);
         for (int p0 = 0; p0 < k; p0 += KC) {
             int depth = Math.min(KC, k - p0);
             packStrips(b, p0, depth, j0, cols, s);
             boolean acc = accumulate || p0 > 0;
-            // Prefetch what comes next while this slice computes: the next K slice, or after the last one
-            // the next task's first B slice and its C block.
-            Prefetch pf = s.prefetch;
-            if (p0 + KC < k) pf.plan(b, p0 + KC, j0, cols, Math.min(KC, k - p0 - KC), 0, 0, calls);
-            else pf.plan(b, 0, s.nextJ, s.nextCols, s.nextDepth, s.nextC, s.nextRows, calls);
             for (int i = 0; i < rows; i += MR) {
                 int height = Math.min(MR, rows - i);
                 float[] src = a;
@@ -112,7 +95,6 @@ public final class Gemm {
                 }
                 for (int st = 0; st < strips; st++) {
                     int j = st * NR, width = Math.min(NR, cols - j), at = cOff + i * ldc + j;
-                    pf.step(c, ldc);
                     if (height == MR && width == NR) {
                         micro(depth, src, srcOff, srcLd, s.panel, st * depth * NR, c, at, ldc, acc);
                     } else { // an edge tile: compute all of it into scratch, keep the part inside C
@@ -129,10 +111,15 @@ public final class Gemm {
         float[] panel = s.panel;
         for (int p = 0; p < depth; p++) {
             PanelSource.Segment row = b.row(p0 + p, j0, cols, s.row);
-            for (int j = 0, strip = 0; j < cols; j += NR, strip += depth * NR) {
-                int width = Math.min(NR, cols - j), dst = strip + p * NR;
-                System.arraycopy(row.array(), row.offset() + j, panel, dst, width);
-                if (width < NR) java.util.Arrays.fill(panel, dst + width, dst + NR, 0f);
+            float[] src = row.array();
+            int at = row.offset(), j = 0, dst = p * NR;
+            for (; j + NR <= cols; j += NR, dst += depth * NR) { // two vector moves beat a short arraycopy call
+                FloatVector.fromArray(S, src, at + j).intoArray(panel, dst);
+                FloatVector.fromArray(S, src, at + j + VL).intoArray(panel, dst + VL);
+            }
+            if (j < cols) {
+                System.arraycopy(src, at + j, panel, dst, cols - j);
+                java.util.Arrays.fill(panel, dst + cols - j, dst + NR, 0f);
             }
         }
     }
