@@ -1,6 +1,7 @@
 package org.magnet4j.kernels.cpu;
 
-import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 import org.magnet4j.tensor.Conv2dParams;
 
 /**
@@ -10,6 +11,15 @@ import org.magnet4j.tensor.Conv2dParams;
  * im2col bytes) instead of streaming a matrix nine times its size through DRAM, and allocates nothing.
  */
 final class Im2colPanels implements PanelSource {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int VL = S.length();
+    /** Lane i reads element 2i: one gather per vector for stride-2 convolutions. */
+    private static final int[] EVERY_OTHER = new int[VL];
+
+    static {
+        for (int i = 0; i < VL; i++) EVERY_OTHER[i] = 2 * i;
+    }
+
     private final float[] x;
     private final int xOff, h, w, kH, kW, outW;
     private final int strideH, strideW, padH, padW, dilH, dilW;
@@ -38,7 +48,7 @@ final class Im2colPanels implements PanelSource {
             int oy = j / outW, ox = j - oy * outW;
             int n = Math.min(end - j, outW - ox); // the rest of this output row within the segment
             int iy = oy * strideH - padH + ki * dilH;
-            if (iy < 0 || iy >= h) Arrays.fill(buf, at, at + n, 0f);
+            if (iy < 0 || iy >= h) zero(buf, at, at + n);
             else fillRow(plane + iy * w, ixBase + ox * strideW, n, buf, at);
             j += n;
             at += n;
@@ -46,16 +56,30 @@ final class Im2colPanels implements PanelSource {
         return new Segment(buf, 0);
     }
 
-    /** n samples x[src + ix] for ix = ix0, ix0 + stride, ...; zero where ix falls outside [0, w). */
+    /**
+     * n samples x[src + ix] for ix = ix0, ix0 + stride, ...; zero where ix falls outside [0, w). Runs are
+     * short (an output row), so the copies are inline vector loops rather than arraycopy/fill calls.
+     */
     private void fillRow(int src, int ix0, int n, float[] buf, int at) {
         int s = strideW;
         // Output positions [lo, hi) read inside the row; before lo and from hi on are padding.
         int lo = ix0 >= 0 ? 0 : Math.min(n, (-ix0 + s - 1) / s);
         int hi = ix0 >= w ? 0 : Math.min(n, (w - 1 - ix0) / s + 1);
         hi = Math.max(hi, lo);
-        if (lo > 0) Arrays.fill(buf, at, at + lo, 0f);
-        if (s == 1) System.arraycopy(x, src + ix0 + lo, buf, at + lo, hi - lo);
-        else for (int i = lo, ix = src + ix0 + lo * s; i < hi; i++, ix += s) buf[at + i] = x[ix];
-        if (hi < n) Arrays.fill(buf, at + hi, at + n, 0f);
+        zero(buf, at, at + lo);
+        int i = lo, from = src + ix0; // output i reads x[from + i * s]
+        if (s == 1) {
+            for (; i + VL <= hi; i += VL) FloatVector.fromArray(S, x, from + i).intoArray(buf, at + i);
+        } else if (s == 2) {
+            for (; i + VL <= hi; i += VL) FloatVector.fromArray(S, x, from + 2 * i, EVERY_OTHER, 0).intoArray(buf, at + i);
+        }
+        for (; i < hi; i++) buf[at + i] = x[from + i * s];
+        zero(buf, at + hi, at + n);
+    }
+
+    private static void zero(float[] buf, int from, int to) {
+        int i = from;
+        for (; i + VL <= to; i += VL) FloatVector.zero(S).intoArray(buf, i);
+        for (; i < to; i++) buf[i] = 0f;
     }
 }
