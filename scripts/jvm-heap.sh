@@ -1,12 +1,21 @@
-# Heap settings for the tools (sourced): sets MAGNET_HEAP_OPTS unless already set.
-# Tensors are large, short-lived arrays. A fixed, large young generation with big survivor spaces lets the
-# activations alive at a collection stay in (already touched) survivor space instead of being promoted into
-# fresh old-generation pages: on virtual machines a first touch of a page is expensive (about 8 us per 4 KB
-# page measured here), which made early collections cost 0.2-0.5 s each. Heap: 60% of RAM (at most 24 GB),
-# young generation a quarter of it.
-if [ -z "${MAGNET_HEAP_OPTS:-}" ]; then
+# Heap settings for the tools (sourced). magnet_heap_opts ARGS... prints the JVM heap flags for that command
+# line; MAGNET_HEAP_OPTS, when set, wins.
+#
+# Running models: tensors are large, short-lived arrays. A fixed, large young generation with big survivor
+# spaces keeps the activations alive at a collection in already-touched survivor space instead of promoting
+# them into fresh old-generation pages: on virtual machines a first touch of a page is expensive (about 7 us
+# per 4 KB page measured on the 2-core CI machine), which made early collections cost 0.2-0.5 s each.
+# Heap: 60% of RAM (at most 24 GB), young generation a quarter of it.
+# Reading checkpoints (convert, inspect, bench load): the JVM's default sizing, whose small young generation
+# is reused (already touched) after a few loads; a large fresh one would page-fault on every load.
+magnet_heap_opts() {
+  if [ -n "${MAGNET_HEAP_OPTS:-}" ]; then echo "$MAGNET_HEAP_OPTS"; return; fi
+  case "${1:-} ${2:-}" in
+    convert\ *|inspect\ *|"bench load") echo "-XX:+UseParallelGC"; return ;;
+  esac
+  local ram_mb heap_mb
   ram_mb=$(awk '/MemTotal/ {print int($2 / 1024)}' /proc/meminfo 2>/dev/null || echo 8192)
   heap_mb=$(( ram_mb * 6 / 10 ))
   [ "$heap_mb" -gt 24576 ] && heap_mb=24576
-  MAGNET_HEAP_OPTS="-XX:+UseParallelGC -Xmx${heap_mb}m -Xmn$(( heap_mb / 4 ))m -XX:SurvivorRatio=3 -XX:-UseAdaptiveSizePolicy -XX:InitialTenuringThreshold=15 -XX:MaxTenuringThreshold=15"
-fi
+  echo "-XX:+UseParallelGC -Xmx${heap_mb}m -Xmn$(( heap_mb / 4 ))m -XX:SurvivorRatio=3 -XX:-UseAdaptiveSizePolicy -XX:InitialTenuringThreshold=15 -XX:MaxTenuringThreshold=15"
+}
