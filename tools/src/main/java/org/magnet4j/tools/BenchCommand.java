@@ -141,6 +141,9 @@ final class BenchCommand {
         @Option(names = "--steady_after", defaultValue = "40", description = "Loads before the steady-state median (default ${DEFAULT-VALUE}).")
         int steadyAfter;
 
+        @Option(names = "--once", hidden = true, description = "Load the file once and exit (the fresh-process timing runs this).")
+        boolean once;
+
         private double medianLoad(int count) throws Exception {
             List<Double> times = new ArrayList<>();
             for (int i = 0; i < count; i++) {
@@ -152,6 +155,10 @@ final class BenchCommand {
         }
 
         @Override public Integer call() throws Exception {
+            if (once) {
+                org.magnet4j.convert.Checkpoints.load(file);
+                return 0;
+            }
             long t0 = System.nanoTime();
             int n = org.magnet4j.convert.Checkpoints.load(file).tensors().size();
             double first = (System.nanoTime() - t0) / 1e9;
@@ -169,8 +176,34 @@ final class BenchCommand {
                 double tFirst = torch.get("first_s").getAsDouble(), tWarm = torch.get("median_s").getAsDouble();
                 System.out.printf("torch.load first %.3f s (first call after import torch), warm median %.4f s (%d loads after 3 warm-up loads);"
                         + " java/pytorch first %.2f, warm %.2f, steady %.2f%n", tFirst, tWarm, repeat, first / tFirst, warm / tWarm, steady / tWarm);
+                freshProcesses();
             }
             return 0;
+        }
+
+        /**
+         * What a user waits for when a tool reads a checkpoint once: a whole fresh process each side (runtime
+         * start-up included: the JVM here, the interpreter and `import torch` there), median of 3.
+         */
+        private void freshProcesses() throws Exception {
+            String javaBin = ProcessHandle.current().info().command().orElse("java");
+            String jar = Path.of(BenchCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+            List<String> javaCmd = List.of(javaBin, "--add-modules=jdk.incubator.vector", "-XX:+UseParallelGC", "-cp", jar,
+                    "org.magnet4j.tools.MagnetCli", "bench", "load", file.toString(), "--once");
+            List<String> pyCmd = List.of("/usr/bin/python3", "-c", "import sys, torch; torch.load(sys.argv[1], map_location='cpu')", file.toString());
+            double j = medianProcess(javaCmd), t = medianProcess(pyCmd);
+            System.out.printf("fresh process that reads the file once (median of 3): java %.3f s, python + torch %.3f s; java/pytorch %.2f%n", j, t, j / t);
+        }
+
+        private static double medianProcess(List<String> cmd) throws Exception {
+            List<Double> times = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                long t = System.nanoTime();
+                Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                if (p.waitFor() != 0) throw new IllegalStateException("exit status " + p.exitValue() + " from " + String.join(" ", cmd));
+                times.add((System.nanoTime() - t) / 1e9);
+            }
+            return median(times);
         }
     }
 
