@@ -19,7 +19,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Whole ops through the Tensor API at the sizes MagNet uses: convolutions on a 256x128 HRNet patch,
+ * Whole ops through the Tensor API at the sizes MagNet uses: convolutions on a 256x128 HRNet patch (the
+ * 3x3 ones are the GEMM shapes 64x32768x576 and 18x32768x162 of GemmBenchmark, run as implicit GEMM),
  * bilinear upsampling of a 19-class probability map, softmax over classes, top-k over all pixels.
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -29,7 +30,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsPrepend = {"--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
 public class OpsBenchmark {
-    Tensor stem, w3x3, w1x1, probs, flat;
+    Tensor stem, w3x3, w1x1, branch1, w3x3Branch1, probs, flat;
     GradMode.Scope noGrad;
 
     @Setup
@@ -38,6 +39,8 @@ public class OpsBenchmark {
         stem = Tensor.randn(rng, 1, 64, 128, 256);
         w3x3 = Tensor.randn(rng, 64, 64, 3, 3);
         w1x1 = Tensor.randn(rng, 64, 64, 1, 1);
+        branch1 = Tensor.randn(rng, 1, 18, 128, 256);
+        w3x3Branch1 = Tensor.randn(rng, 18, 18, 3, 3);
         probs = Tensor.rand(rng, 1, 19, 256, 512);
         flat = Tensor.rand(rng, 2048 * 1024);
         noGrad = GradMode.noGrad();
@@ -45,6 +48,9 @@ public class OpsBenchmark {
 
     /** 2*64*64*9*32768 = 2.42 GFLOP. */
     @Benchmark public Tensor conv3x3() { return stem.conv2d(w3x3, null, Conv2dParams.of(1, 1, 1, 1)); }
+
+    /** HRNet-W18's branch-1 3x3 18->18 (GEMM 18x32768x162): 2*18*162*32768 = 0.191 GFLOP. */
+    @Benchmark public Tensor conv3x3Branch1() { return branch1.conv2d(w3x3Branch1, null, Conv2dParams.of(1, 1, 1, 1)); }
 
     /** 2*64*64*32768 = 0.27 GFLOP. */
     @Benchmark public Tensor conv1x1() { return stem.conv2d(w1x1, null, Conv2dParams.of(1, 0, 1, 1)); }
