@@ -52,9 +52,19 @@ public final class Gemm {
     /** As above with B supplied row segment by row segment (a matrix, or a convolution's implicit im2col). */
     static void sgemm(int m, int n, int k, float[] a, int aOff, int lda, PanelSource b,
                       float[] c, int cOff, int ldc, boolean accumulate) {
+        sgemm(m, n, k, a, aOff, lda, b, c, cOff, ldc, accumulate, null);
+    }
+
+    /**
+     * As above, then {@code epilogue} (may be null) on each C tile right after its last K slice is stored,
+     * while the tile is still in L1: no separate pass over C.
+     */
+    static void sgemm(int m, int n, int k, float[] a, int aOff, int lda, PanelSource b,
+                      float[] c, int cOff, int ldc, boolean accumulate, GemmEpilogue epilogue) {
         if (m == 0 || n == 0) return;
         if (k == 0) {
             if (!accumulate) for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+            if (epilogue != null) epilogue.apply(c, cOff, ldc, 0, m, n);
             return;
         }
         int nc = n >= 4 * WIDE_NC ? WIDE_NC : NC;
@@ -69,20 +79,21 @@ public final class Gemm {
             PackSpace s = SCRATCH.get();
             for (int t = lo; t < hi; t++) {
                 int j0 = (t / rowTasks) * nc, i0 = (t % rowTasks) * rowsPer;
-                panel(Math.min(rowsPer, m - i0), j0, Math.min(nc, n - j0), k,
-                        a, aOff + i0 * lda, lda, b, c, cOff + i0 * ldc + j0, ldc, accumulate, s);
+                panel(i0, Math.min(rowsPer, m - i0), j0, Math.min(nc, n - j0), k,
+                        a, aOff + i0 * lda, lda, b, c, cOff + i0 * ldc + j0, ldc, accumulate, epilogue, s);
             }
         });
     }
 
-    /** One task: rows x cols of C over the whole K, one KC slice at a time. */
-    private static void panel(int rows, int j0, int cols, int k, float[] a, int aOff, int lda, PanelSource b,
-                              float[] c, int cOff, int ldc, boolean accumulate, PackSpace s) {
+    /** One task: rows [i0, i0 + rows) x cols of C over the whole K, one KC slice at a time. */
+    private static void panel(int i0, int rows, int j0, int cols, int k, float[] a, int aOff, int lda, PanelSource b,
+                              float[] c, int cOff, int ldc, boolean accumulate, GemmEpilogue epilogue, PackSpace s) {
         int strips = (cols + NR - 1) / NR;
         for (int p0 = 0; p0 < k; p0 += KC) {
             int depth = Math.min(KC, k - p0);
             packStrips(b, p0, depth, j0, cols, s);
             boolean acc = accumulate || p0 > 0;
+            GemmEpilogue epi = p0 + KC >= k ? epilogue : null;
             for (int i = 0; i < rows; i += MR) {
                 int height = Math.min(MR, rows - i);
                 float[] src = a;
@@ -101,6 +112,7 @@ public final class Gemm {
                         micro(depth, src, srcOff, srcLd, s.panel, st * depth * NR, s.tile, 0, NR, false);
                         mergeTile(s.tile, height, width, c, at, ldc, acc);
                     }
+                    if (epi != null) epi.apply(c, at, ldc, i0 + i, height, width);
                 }
             }
         }

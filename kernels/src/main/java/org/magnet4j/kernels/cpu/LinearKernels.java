@@ -99,19 +99,23 @@ final class LinearKernels {
         for (int img = 0; img < n; img++)
             for (int gi = 0; gi < g; gi++) {
                 int xOff = xc.offset() + (img * c + gi * cg) * h * wd;
-                if (implicit) { // the GEMM packs im2col rows straight from the image: no column matrix
-                    Gemm.sgemm(og, l, kk, (float[]) wa, wc.offset() + gi * og * kk, kk,
-                            new Im2colPanels((float[]) xa, xOff, h, wd, kH, kW, p), (float[]) oa, (img * o + gi * og) * l, l, false);
-                } else {
-                    Object bsrc = xa;
-                    int bOff = xOff;
-                    if (!direct) {
-                        ops.im2col(xa, xOff, cg, h, wd, kH, kW, p, col, 0);
-                        bsrc = col;
-                        bOff = 0;
-                    }
-                    ops.gemm(og, l, kk, wa, wc.offset() + gi * og * kk, kk, bsrc, bOff, l, oa, (img * o + gi * og) * l, l, false);
+                if (x.dtype() == DType.FLOAT32) { // the epilogue runs on each C tile inside the GEMM
+                    GemmEpilogue epi = bc == null && rc == null && !relu ? null : new GemmEpilogue(
+                            bc == null ? null : (float[]) arr(bc), bc == null ? 0 : bc.offset() + gi * og,
+                            rc == null ? null : (float[]) arr(rc), rc == null ? 0 : rc.offset(), relu);
+                    // implicit: the GEMM packs im2col rows straight from the image, no column matrix
+                    PanelSource src = implicit ? new Im2colPanels((float[]) xa, xOff, h, wd, kH, kW, p) : new PanelSource.Matrix((float[]) xa, xOff, l);
+                    Gemm.sgemm(og, l, kk, (float[]) wa, wc.offset() + gi * og * kk, kk, src, (float[]) oa, (img * o + gi * og) * l, l, false, epi);
+                    continue;
                 }
+                Object bsrc = xa;
+                int bOff = xOff;
+                if (!direct) {
+                    ops.im2col(xa, xOff, cg, h, wd, kH, kW, p, col, 0);
+                    bsrc = col;
+                    bOff = 0;
+                }
+                ops.gemm(og, l, kk, wa, wc.offset() + gi * og * kk, kk, bsrc, bOff, l, oa, (img * o + gi * og) * l, l, false);
                 ConvEpilogue.apply(oa, img * o + gi * og, og, l, o, bc == null ? null : arr(bc), bc == null ? 0 : bc.offset(), res, relu);
             }
         return out;
