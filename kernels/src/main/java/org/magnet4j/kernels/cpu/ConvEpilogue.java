@@ -37,7 +37,8 @@ final class ConvEpilogue {
         });
     }
 
-    private static void rowF(float[] o, int os, int n, boolean hasBias, float b, float[] r, int rs, boolean relu) {
+    /** One output row of n floats from os; r (the residual, may be null) is read from rs. */
+    static void rowF(float[] o, int os, int n, boolean hasBias, float b, float[] r, int rs, boolean relu) {
         FloatVector zero = FloatVector.zero(S);
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += VL) {

@@ -9,32 +9,12 @@ import org.magnet4j.tensor.Conv2dParams;
 final class Im2col {
     private Im2col() {}
 
-    /**
-     * Each output row splits into a left padding run, an interior run with no bounds checks (an arraycopy
-     * at stride 1) and a right padding run; rows above or below the input are zeros.
-     */
+    /** One im2col row at a time through {@link Im2colPanels#fill}, the rows the implicit-GEMM convolution packs. */
     static void im2col(float[] x, int xOff, int c, int h, int w, int kH, int kW, Conv2dParams p, float[] col, int colOff) {
-        int oh = p.outH(h, kH), ow = p.outW(w, kW), l = oh * ow, sh = p.strideH(), sw = p.strideW();
+        int l = p.outH(h, kH) * p.outW(w, kW);
+        Im2colPanels rows = new Im2colPanels(x, xOff, h, w, kH, kW, p);
         Parallel.forRange(c * kH * kW, Math.max(1, 8192 / Math.max(l, 1)), (lo, hi) -> {
-            for (int row = lo; row < hi; row++) {
-                int ch = row / (kH * kW), ki = (row / kW) % kH, kj = row % kW;
-                int dst = colOff + row * l, src = xOff + ch * h * w;
-                int ix0 = kj * p.dilationW() - p.padW(), iy0 = ki * p.dilationH() - p.padH();
-                int xLo = validFrom(ix0, sw, ow), xHi = Math.max(xLo, validTo(ix0, sw, w, ow));
-                for (int y = 0, d = dst; y < oh; y++, d += ow) {
-                    int iy = iy0 + y * sh;
-                    if (iy < 0 || iy >= h) {
-                        java.util.Arrays.fill(col, d, d + ow, 0f);
-                        continue;
-                    }
-                    int s0 = src + iy * w + ix0 + xLo * sw;
-                    if (xLo > 0) java.util.Arrays.fill(col, d, d + xLo, 0f);
-                    if (xHi == xLo) { /* every column is padding */ }
-                    else if (sw == 1) System.arraycopy(x, s0, col, d + xLo, xHi - xLo);
-                    else for (int xx = xLo, s = s0; xx < xHi; xx++, s += sw) col[d + xx] = x[s];
-                    if (xHi < ow) java.util.Arrays.fill(col, d + xHi, d + ow, 0f);
-                }
-            }
+            for (int row = lo; row < hi; row++) rows.fill(row, 0, l, col, colOff + row * l);
         });
     }
 

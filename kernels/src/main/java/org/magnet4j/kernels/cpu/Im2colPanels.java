@@ -41,10 +41,16 @@ final class Im2colPanels implements PanelSource {
     }
 
     @Override public Segment row(int p, int j0, int cols, float[] buf) {
+        fill(p, j0, cols, buf, 0);
+        return new Segment(buf, 0);
+    }
+
+    /** Columns [j0, j0 + cols) of im2col row p, written to buf from index start (also the explicit im2col). */
+    void fill(int p, int j0, int cols, float[] buf, int start) {
         int ch = p / (kH * kW), ki = (p / kW) % kH, kj = p % kW;
         int plane = xOff + ch * h * w;
         int ixBase = kj * dilW - padW;
-        for (int j = j0, end = j0 + cols, at = 0; j < end; ) {
+        for (int j = j0, end = j0 + cols, at = start; j < end; ) {
             int oy = j / outW, ox = j - oy * outW;
             int n = Math.min(end - j, outW - ox); // the rest of this output row within the segment
             int iy = oy * strideH - padH + ki * dilH;
@@ -53,7 +59,6 @@ final class Im2colPanels implements PanelSource {
             j += n;
             at += n;
         }
-        return new Segment(buf, 0);
     }
 
     /**
