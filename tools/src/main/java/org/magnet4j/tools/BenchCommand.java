@@ -45,6 +45,16 @@ final class BenchCommand {
                 torch.get("torch").getAsString(), t, torch.get("threads").getAsInt(), javaSeconds / t);
     }
 
+    /**
+     * FNV-1a over the output's float bits: two builds that print the same value computed the same numbers bit for
+     * bit (kernel changes that must not change results are checked with it).
+     */
+    static long bitsChecksum(float[] values) {
+        long h = 0xcbf29ce484222325L;
+        for (float v : values) h = (h ^ Float.floatToRawIntBits(v)) * 0x100000001b3L;
+        return h;
+    }
+
     @Command(name = "model", mixinStandardHelpOptions = true, description = "Median forward time of one backbone (random weights, eval, no grad).")
     static final class Model implements Callable<Integer> {
         @Option(names = "--model", defaultValue = "hrnet18+ocr", description = "Backbone (default ${DEFAULT-VALUE}).")
@@ -77,19 +87,21 @@ final class BenchCommand {
             Tensor x = Tensor.randn(new java.util.SplittableRandom(0), shape).to(dev);
             List<Double> times = new ArrayList<>();
             HeapMeter heap = new HeapMeter();
+            long checksum = 0;
             try (var g = GradMode.noGrad()) {
                 for (int i = 0; i < repeat + 1; i++) {
                     long t0 = System.nanoTime();
-                    m.forward(x).toFloatArray(); // waits for the device and includes the copy back
+                    float[] out = m.forward(x).toFloatArray(); // waits for the device and includes the copy back
                     if (i > 0) times.add((System.nanoTime() - t0) / 1e9);
+                    else checksum = bitsChecksum(out);
                 }
                 heap.start(); // one more forward, measured for memory only (the GC it starts with is not timed)
                 m.forward(x).toFloatArray();
                 heap.stop();
             }
             double median = median(times);
-            System.out.printf("%s %s, %d threads: java median %.3f s over %d runs (after 1 warm-up); one forward allocates %.0f MB, peak heap %.0f MB (incl. uncollected garbage)%n",
-                    model, Arrays.toString(shape), Parallel.threads(), median, repeat, heap.allocatedBytes() / 1e6, heap.peakBytes() / 1e6);
+            System.out.printf("%s %s, %d threads: java median %.3f s over %d runs (after 1 warm-up); one forward allocates %.0f MB, peak heap %.0f MB (incl. uncollected garbage); output bits %016x%n",
+                    model, Arrays.toString(shape), Parallel.threads(), median, repeat, heap.allocatedBytes() / 1e6, heap.peakBytes() / 1e6, checksum);
             JsonObject torch = noTorch ? null : new PyTorchRunner(PyTorchRunner.findRepo()).run("parity/bench/bench_model.py", List.of(
                     "--model", model, "--num_classes", "" + numClasses, "--shape", "" + shape[0], "" + shape[1], "" + shape[2], "" + shape[3],
                     "--threads", "" + Parallel.threads(), "--repeat", "" + repeat));

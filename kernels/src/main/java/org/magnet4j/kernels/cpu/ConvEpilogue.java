@@ -39,17 +39,22 @@ final class ConvEpilogue {
 
     /** One output row of n floats from os; r (the residual, may be null) is read from rs. */
     static void rowF(float[] o, int os, int n, boolean hasBias, float b, float[] r, int rs, boolean relu) {
+        rowF(o, os, o, os, n, hasBias, b, r, rs, relu);
+    }
+
+    /** As above, reading the row from src[ss ...] and writing it to o[os ...] (a copy with the epilogue on the way). */
+    static void rowF(float[] src, int ss, float[] o, int os, int n, boolean hasBias, float b, float[] r, int rs, boolean relu) {
         FloatVector zero = FloatVector.zero(S);
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += VL) {
-            FloatVector v = FloatVector.fromArray(S, o, os + i);
+            FloatVector v = FloatVector.fromArray(S, src, ss + i);
             if (hasBias) v = v.add(b);
             if (r != null) v = v.add(FloatVector.fromArray(S, r, rs + i));
             if (relu) v = zero.blend(v, v.compare(VectorOperators.GT, 0f)); // v > 0 ? v : 0, NaN to 0
             v.intoArray(o, os + i);
         }
         for (; i < n; i++) {
-            float v = o[os + i];
+            float v = src[ss + i];
             if (hasBias) v += b;
             if (r != null) v += r[rs + i];
             if (relu) v = v > 0 ? v : 0f;

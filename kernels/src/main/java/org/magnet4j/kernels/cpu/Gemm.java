@@ -33,6 +33,13 @@ public final class Gemm {
         final float[] rows = new float[MR * KC];
         final float[] tile = new float[MR * NR];
         final float[] row = new float[WIDE_NC];
+        /** C block of a task whose tiles go to a {@link TileSink} (grown on demand). */
+        float[] block = new float[0];
+
+        float[] block(int n) {
+            if (block.length < n) block = new float[n];
+            return block;
+        }
     }
 
     private static final ThreadLocal<PackSpace> SCRATCH = ThreadLocal.withInitial(PackSpace::new);
@@ -67,6 +74,22 @@ public final class Gemm {
             if (epilogue != null) epilogue.apply(c, cOff, ldc, 0, m, n);
             return;
         }
+        run(m, n, k, a, aOff, lda, b, c, cOff, ldc, accumulate, epilogue);
+    }
+
+    /**
+     * C = A x B where C is never stored as a whole: each task computes its block of C in this thread's scratch
+     * and hands every finished tile to {@code sink}, which puts it where it belongs (k must be positive).
+     */
+    static void sgemm(int m, int n, int k, float[] a, int aOff, int lda, PanelSource b, TileSink sink) {
+        if (m == 0 || n == 0) return;
+        if (k == 0) throw new IllegalArgumentException("k must be positive when tiles go to a sink");
+        run(m, n, k, a, aOff, lda, b, null, 0, 0, false, sink);
+    }
+
+    /** The task split; c == null means each task's block of C lives in its thread's scratch (sink mode). */
+    private static void run(int m, int n, int k, float[] a, int aOff, int lda, PanelSource b,
+                            float[] c, int cOff, int ldc, boolean accumulate, TileSink sink) {
         int nc = n >= 4 * WIDE_NC ? WIDE_NC : NC;
         int panels = (n + nc - 1) / nc;
         int groups = (m + MR - 1) / MR;
@@ -79,21 +102,25 @@ public final class Gemm {
             PackSpace s = SCRATCH.get();
             for (int t = lo; t < hi; t++) {
                 int j0 = (t / rowTasks) * nc, i0 = (t % rowTasks) * rowsPer;
-                panel(i0, Math.min(rowsPer, m - i0), j0, Math.min(nc, n - j0), k,
-                        a, aOff + i0 * lda, lda, b, c, cOff + i0 * ldc + j0, ldc, accumulate, epilogue, s);
+                if (c == null) // sink mode: the block is rows x nc in scratch, its tiles handed on when finished
+                    panel(i0, Math.min(rowsPer, m - i0), j0, Math.min(nc, n - j0), k,
+                            a, aOff + i0 * lda, lda, b, s.block(rowsPer * nc), 0, nc, false, sink, s);
+                else
+                    panel(i0, Math.min(rowsPer, m - i0), j0, Math.min(nc, n - j0), k,
+                            a, aOff + i0 * lda, lda, b, c, cOff + i0 * ldc + j0, ldc, accumulate, sink, s);
             }
         });
     }
 
     /** One task: rows [i0, i0 + rows) x cols of C over the whole K, one KC slice at a time. */
     private static void panel(int i0, int rows, int j0, int cols, int k, float[] a, int aOff, int lda, PanelSource b,
-                              float[] c, int cOff, int ldc, boolean accumulate, GemmEpilogue epilogue, PackSpace s) {
+                              float[] c, int cOff, int ldc, boolean accumulate, TileSink sink, PackSpace s) {
         int strips = (cols + NR - 1) / NR;
         for (int p0 = 0; p0 < k; p0 += KC) {
             int depth = Math.min(KC, k - p0);
             packStrips(b, p0, depth, j0, cols, s);
             boolean acc = accumulate || p0 > 0;
-            GemmEpilogue epi = p0 + KC >= k ? epilogue : null;
+            TileSink done = p0 + KC >= k ? sink : null;
             for (int i = 0; i < rows; i += MR) {
                 int height = Math.min(MR, rows - i);
                 float[] src = a;
@@ -112,7 +139,7 @@ public final class Gemm {
                         micro(depth, src, srcOff, srcLd, s.panel, st * depth * NR, s.tile, 0, NR, false);
                         mergeTile(s.tile, height, width, c, at, ldc, acc);
                     }
-                    if (epi != null) epi.apply(c, at, ldc, i0 + i, height, width);
+                    if (done != null) done.finish(c, at, ldc, i0 + i, j0 + j, height, width);
                 }
             }
         }

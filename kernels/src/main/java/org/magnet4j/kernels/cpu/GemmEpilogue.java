@@ -8,7 +8,9 @@ package org.magnet4j.kernels.cpu;
  * @param bias    per-row bias (null for none), bias[biasOff + row] for C row {@code row} of the GEMM
  * @param residual added element-wise (null for none): residual[residualOff + i] for C array index i
  */
-record GemmEpilogue(float[] bias, int biasOff, float[] residual, int residualOff, boolean relu) {
+record GemmEpilogue(float[] bias, int biasOff, float[] residual, int residualOff, boolean relu) implements TileSink {
+    @Override public void finish(float[] c, int at, int ldc, int row0, int col0, int height, int width) { apply(c, at, ldc, row0, height, width); }
+
     /** The tile of height x width at C index at (row stride ldc), whose first row is GEMM row row0. */
     void apply(float[] c, int at, int ldc, int row0, int height, int width) {
         for (int r = 0; r < height; r++) {

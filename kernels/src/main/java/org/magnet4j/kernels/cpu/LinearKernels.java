@@ -103,6 +103,13 @@ final class LinearKernels {
                     GemmEpilogue epi = bc == null && rc == null && !relu ? null : new GemmEpilogue(
                             bc == null ? null : (float[]) arr(bc), bc == null ? 0 : bc.offset() + gi * og,
                             rc == null ? null : (float[]) arr(rc), rc == null ? 0 : rc.offset(), relu);
+                    if (implicit && PaddedConv.suits(wd, kW, p)) { // B rows are slices of a padded copy
+                        PaddedConv pc = PaddedConv.of((float[]) xa, xOff, cg, h, wd, kH, kW, p, Scratch.floats(Scratch.PADDED, PaddedConv.paddedSize(cg, h, wd, p)));
+                        TileSink sink = pc.scatter((float[]) oa, (img * o + gi * og) * l, bc == null ? null : (float[]) arr(bc), bc == null ? 0 : bc.offset() + gi * og,
+                                rc == null ? null : (float[]) arr(rc), rc == null ? 0 : rc.offset(), relu);
+                        Gemm.sgemm(og, pc.columns(), kk, (float[]) wa, wc.offset() + gi * og * kk, kk, pc, sink);
+                        continue;
+                    }
                     // implicit: the GEMM packs im2col rows straight from the image, no column matrix
                     PanelSource src = implicit ? new Im2colPanels((float[]) xa, xOff, h, wd, kH, kW, p) : new PanelSource.Matrix((float[]) xa, xOff, l);
                     Gemm.sgemm(og, l, kk, (float[]) wa, wc.offset() + gi * og * kk, kk, src, (float[]) oa, (img * o + gi * og) * l, l, false, epi);

@@ -10,8 +10,8 @@ import java.lang.ref.SoftReference;
  * write every element they later read. Two buffers in use at once need two slots.
  */
 final class Scratch {
-    static final int COL = 0, COL_T = 1, W_T = 2;
-    private static final int SLOTS = 3;
+    static final int COL = 0, COL_T = 1, W_T = 2, PADDED = 3;
+    private static final int SLOTS = 4;
 
     @SuppressWarnings("unchecked")
     private static final ThreadLocal<SoftReference<float[]>[]> FLOATS = ThreadLocal.withInitial(() -> new SoftReference[SLOTS]);
