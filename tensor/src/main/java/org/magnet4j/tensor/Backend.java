@@ -75,6 +75,9 @@ public interface Backend {
 
     Tensor maxPool2dBackward(Tensor gy, Tensor indices, int[] inputShape);
 
+    /** The output of {@link #maxPool2d} alone, for when no gradient will be taken (same values, bit for bit). */
+    default Tensor maxPool2dValues(Tensor x, Pool2dParams p) { return maxPool2d(x, p)[0]; }
+
     Tensor avgPool2d(Tensor x, Pool2dParams p);
 
     Tensor avgPool2dBackward(Tensor gy, int[] inputShape, Pool2dParams p);

@@ -19,6 +19,11 @@ final class Pooling {
 
     static Tensor maxPool2d(Tensor x, Pool2dParams p) {
         checkParams("max_pool2d", x, p);
+        if (!GradMode.isEnabled() || !x.requiresGrad()) { // inference: the indices would never be read
+            try (var g = GradMode.noGrad()) {
+                return x.backend().maxPool2dValues(x, p);
+            }
+        }
         Tensor[] r;
         try (var g = GradMode.noGrad()) {
             r = x.backend().maxPool2d(x, p);

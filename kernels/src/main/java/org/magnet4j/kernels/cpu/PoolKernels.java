@@ -52,6 +52,77 @@ final class PoolKernels {
     }
 
     /**
+     * Max pooling's output alone (no indices: inference). float32 planes take {@link #maxValuesPlane}; float64
+     * keeps the general loop.
+     */
+    static Tensor maxPool2dValues(CpuBackend be, Tensor x, Pool2dParams p) {
+        if (x.dtype() != org.magnet4j.tensor.DType.FLOAT32) return maxPool2d(be, x, p)[0];
+        Tensor xc = x.contiguous();
+        int n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3), oh = p.outH(h), ow = p.outW(w);
+        Tensor out = be.empty(x.dtype(), n, c, oh, ow);
+        float[] xa = (float[]) ((CpuStorage) xc.storage()).array, oa = (float[]) ((CpuStorage) out.storage()).array;
+        int xo = xc.offset();
+        Parallel.forRange(n * c, 1, (lo, hi) -> {
+            for (int pl = lo; pl < hi; pl++) maxValuesPlane(xa, xo + pl * h * w, h, w, p, oa, pl * oh * ow, oh, ow);
+        });
+        return out;
+    }
+
+    private static final jdk.incubator.vector.VectorSpecies<Float> S = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED;
+    private static final int VL = S.length();
+
+    /**
+     * One float32 plane of max pooling values, the rule of {@link #maxPlane} (first strict maximum, first NaN
+     * sticky, window in row-major order) as one branch-free update, best = v where
+     * {@code best == best && (v > best || v != v)}, run on VL output columns at once wherever their windows lie
+     * inside the row (stride-s columns are a gather), and element by element at the row's ends.
+     */
+    private static void maxValuesPlane(float[] x, int base, int h, int w, Pool2dParams p, float[] o, int obase, int oh, int ow) {
+        int sW = p.strideW(), kW = p.kW(), pW = p.padW();
+        // Output columns [xLo, xHi) have windows [xx*sW - pW, xx*sW - pW + kW) inside [0, w).
+        int xLo = Math.min(ow, (pW + sW - 1) / sW), xHi = Math.max(xLo, Math.min(ow, w + pW - kW < 0 ? 0 : (w + pW - kW) / sW + 1));
+        int[] lanes = new int[VL];
+        for (int i = 0; i < VL; i++) lanes[i] = i * sW;
+        jdk.incubator.vector.FloatVector negInf = jdk.incubator.vector.FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        for (int y = 0; y < oh; y++) {
+            int y0 = y * p.strideH() - p.padH(), y1 = Math.min(y0 + p.kH(), h);
+            y0 = Math.max(y0, 0);
+            int orow = obase + y * ow;
+            int xx = 0;
+            for (; xx < xLo; xx++) o[orow + xx] = maxWindow(x, base, w, y0, y1, xx * sW - pW, kW);
+            for (; xx < xHi && xHi - xLo >= VL; xx += VL) {
+                xx = Math.min(xx, xHi - VL); // the last vector overlaps the one before: same values written twice
+                jdk.incubator.vector.FloatVector best = negInf;
+                for (int iy = y0; iy < y1; iy++) {
+                    int at = base + iy * w + xx * sW - pW;
+                    for (int kj = 0; kj < kW; kj++) {
+                        jdk.incubator.vector.FloatVector v = sW == 1 ? jdk.incubator.vector.FloatVector.fromArray(S, x, at + kj)
+                                : jdk.incubator.vector.FloatVector.fromArray(S, x, at + kj, lanes, 0);
+                        var take = best.compare(jdk.incubator.vector.VectorOperators.EQ, best)
+                                .and(v.compare(jdk.incubator.vector.VectorOperators.GT, best).or(v.compare(jdk.incubator.vector.VectorOperators.NE, v)));
+                        best = best.blend(v, take);
+                    }
+                }
+                best.intoArray(o, orow + xx);
+            }
+            for (; xx < ow; xx++) o[orow + xx] = maxWindow(x, base, w, y0, y1, xx * sW - pW, kW);
+        }
+    }
+
+    /** One window, clipped to the row, by the same rule. */
+    private static float maxWindow(float[] x, int base, int w, int y0, int y1, int x0, int kW) {
+        int x1 = Math.min(x0 + kW, w);
+        x0 = Math.max(x0, 0);
+        float best = Float.NEGATIVE_INFINITY;
+        for (int iy = y0; iy < y1; iy++)
+            for (int i = base + iy * w + x0, end = i + x1 - x0; i < end; i++) {
+                float v = x[i];
+                if (best == best && (v > best || v != v)) best = v;
+            }
+        return best;
+    }
+
+    /**
      * One float32 plane of max pooling, reading the array directly. Same rule as the general loop: the first
      * strict maximum wins, and the first NaN wins and ends the window (PyTorch propagates NaN); the NaN test
      * only runs when the comparison fails.

@@ -9,7 +9,10 @@ import org.magnet4j.tensor.DType;
 import org.magnet4j.tensor.Pool2dParams;
 import org.magnet4j.tensor.Tensor;
 
-/** The float32 max-pool loop against the general (float64) one: same values, same argmax, NaN and ties included. */
+/**
+ * The float32 max-pool loop against the general (float64) one: same values, same argmax, NaN and ties included;
+ * and the values-only (inference) kernel against the float32 loop, bit for bit.
+ */
 class MaxPoolFastPathTest {
     private static final CpuBackend CPU = new CpuBackend();
 
@@ -45,5 +48,32 @@ class MaxPoolFastPathTest {
         Tensor[] q = CPU.maxPool2d(y, Pool2dParams.of(2, 2, 0));
         assertArrayEquals(new float[] {7}, q[0].toFloatArray());
         assertArrayEquals(new long[] {1}, q[1].toLongArray()); // the first of tied maxima
+    }
+
+    @Test
+    void valuesOnlyKernelMatchesBitForBit() {
+        SplittableRandom rng = new SplittableRandom(5);
+        int h = 19, w = 3 * 16 + 7; // wide enough for several vectors of output columns per row
+        float[] v = new float[2 * h * w];
+        for (int i = 0; i < v.length; i++) {
+            int r = rng.nextInt(60);
+            v[i] = switch (r) {
+                case 0 -> Float.NaN;
+                case 1 -> Float.intBitsToFloat(0x7fc00123); // a NaN with another payload: the first NaN must win
+                case 2 -> Float.NEGATIVE_INFINITY;
+                case 3 -> -0f;
+                case 4 -> 0f;
+                default -> rng.nextInt(-3, 4); // many ties
+            };
+        }
+        Tensor x = Tensor.fromArray(v, 1, 2, h, w);
+        Pool2dParams[] ps = {Pool2dParams.of(3, 2, 1), Pool2dParams.of(3, 1, 1), Pool2dParams.of(2, 2, 0), Pool2dParams.of(5, 3, 2),
+            new Pool2dParams(3, 2, 2, 1, 1, 0, true, true), new Pool2dParams(3, 3, 2, 2, 0, 0, true, true), Pool2dParams.of(1, 1, 0)};
+        for (Pool2dParams p : ps) {
+            float[] want = CPU.maxPool2d(x, p)[0].toFloatArray(), got = CPU.maxPool2dValues(x, p).toFloatArray();
+            assertEquals(want.length, got.length);
+            for (int i = 0; i < want.length; i++)
+                assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]), p + " element " + i);
+        }
     }
 }
