@@ -22,6 +22,8 @@ import java.util.Map;
 public final class Checkpoints {
     /** Files at least this large are materialised on several threads (see {@link StorageWorkers}). */
     static final long PARALLEL_THRESHOLD = 4L << 20;
+    /** The threshold in force: tests lower it to run small fixtures through the parallel path. */
+    static volatile long parallelThreshold = PARALLEL_THRESHOLD;
 
     private Checkpoints() {}
 

@@ -45,6 +45,6 @@ final class StorageWorkers {
 
     /** Threads for a file of this size: one for small files (starting threads costs more than it saves). */
     static int threadsFor(long fileSize) {
-        return fileSize < Checkpoints.PARALLEL_THRESHOLD ? 1 : Math.min(MAX_THREADS, Runtime.getRuntime().availableProcessors());
+        return fileSize < Checkpoints.parallelThreshold ? 1 : Math.min(MAX_THREADS, Runtime.getRuntime().availableProcessors());
     }
 }

@@ -73,6 +73,50 @@ class LargeFileLoadTest {
     }
 
     @Test
+    void damageInAStorageNoKeptTensorUsesIsNotReported() throws Exception {
+        // big2 fails its CRC but the key mapping drops it: nothing kept needs the damaged bytes, so the load succeeds.
+        Map<String, StoredTensor> t = new LinkedHashMap<>();
+        for (var e : tensors().entrySet()) {
+            String k = e.getKey().equals("big2") ? "bn.num_batches_tracked" : e.getKey();
+            t.put(k, new StoredTensor(k, e.getValue().dtype(), e.getValue().shape(), e.getValue().data()));
+        }
+        Path f = dir.resolve("damaged-dropped.pth");
+        TorchZipWriter.write(f, t);
+        byte[] b = Files.readAllBytes(f);
+        b[markRun(b) + 4 * 300_000 + 1] ^= 0x40;
+        Files.write(f, b);
+        LoadOptions drop = LoadOptions.raw().withKeyMapping(KeyMapping.none().withDropNumBatchesTracked(true));
+        Checkpoint c = Checkpoints.load(f, drop);
+        assertEquals(List.of("big0", "big1", "flag", "steps", "small"), List.copyOf(c.tensors().keySet()));
+        assertTrue(t.get("big1").contentEquals(c.get("big1")));
+        assertThrows(CheckpointException.class, () -> Checkpoints.load(f, LoadOptions.raw()), "kept, the damage is reported");
+    }
+
+    @Test
+    void viewsAndSharedStoragesLoadTheSameOnTheParallelPath() throws Exception {
+        // The fixtures are small; with the threshold lowered they take the parallel path (several reader threads,
+        // storages streamed chunk by chunk), views, shared storages and training checkpoints included.
+        Path formats = Fixtures.fixture("formats");
+        List<Path> files;
+        try (var s = Files.list(formats)) {
+            files = s.filter(p -> p.toString().endsWith(".pth")).sorted().toList();
+        }
+        assertTrue(files.size() >= 9, "fixture files found: " + files);
+        for (Path f : files) {
+            Checkpoint plain = Checkpoints.load(f, LoadOptions.raw());
+            Checkpoint parallel;
+            Checkpoints.parallelThreshold = 0;
+            try {
+                parallel = Checkpoints.load(f, LoadOptions.raw());
+            } finally {
+                Checkpoints.parallelThreshold = Checkpoints.PARALLEL_THRESHOLD;
+            }
+            assertEquals(List.copyOf(plain.tensors().keySet()), List.copyOf(parallel.tensors().keySet()), f.toString());
+            for (String k : plain.tensors().keySet()) assertTrue(plain.get(k).contentEquals(parallel.get(k)), f + " " + k);
+        }
+    }
+
+    @Test
     void truncatedLargeFileIsRefused() throws Exception {
         Path f = dir.resolve("cut.pth");
         TorchZipWriter.write(f, tensors());
