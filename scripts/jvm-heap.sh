@@ -10,14 +10,23 @@
 # reused) within the first forwards instead of page-faulting through a huge eden for minutes.
 # Reading checkpoints (convert, inspect, bench load): the JVM's default sizing, whose small young generation
 # is reused (already touched) after a few loads; a large fresh one would page-fault on every load.
+# Everywhere: transparent huge pages for the heap when the kernel offers them (madvise or always), so a first
+# touch costs one fault per 2 MB instead of one per 4 KB. Measured on the 2-core machine, same runs alternated:
+# the first checkpoint load in a fresh JVM 0.13-0.16 s instead of 0.23 s; young collections that copy
+# activations into fresh pages 140-180 ms instead of 240-300 ms; HRNet and FPN medians 2-15% lower.
+magnet_thp_opt() {
+  grep -qE '\[(madvise|always)\]' /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null && echo "-XX:+UseTransparentHugePages"
+  return 0
+}
+
 magnet_heap_opts() {
   if [ -n "${MAGNET_HEAP_OPTS:-}" ]; then echo "$MAGNET_HEAP_OPTS"; return; fi
   case "${1:-} ${2:-}" in
-    convert\ *|inspect\ *|"bench load") echo "-XX:+UseParallelGC"; return ;;
+    convert\ *|inspect\ *|"bench load") echo "-XX:+UseParallelGC $(magnet_thp_opt)"; return ;;
   esac
   local ram_mb heap_mb
   ram_mb=$(awk '/MemTotal/ {print int($2 / 1024)}' /proc/meminfo 2>/dev/null || echo 8192)
   heap_mb=$(( ram_mb * 6 / 10 ))
   [ "$heap_mb" -gt 24576 ] && heap_mb=24576
-  echo "-XX:+UseParallelGC -Xmx${heap_mb}m -Xmn$(( heap_mb / 12 ))m -XX:SurvivorRatio=3 -XX:-UseAdaptiveSizePolicy -XX:InitialTenuringThreshold=15 -XX:MaxTenuringThreshold=15"
+  echo "-XX:+UseParallelGC $(magnet_thp_opt) -Xmx${heap_mb}m -Xmn$(( heap_mb / 12 ))m -XX:SurvivorRatio=3 -XX:-UseAdaptiveSizePolicy -XX:InitialTenuringThreshold=15 -XX:MaxTenuringThreshold=15"
 }
