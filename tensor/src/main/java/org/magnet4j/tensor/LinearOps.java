@@ -32,6 +32,23 @@ final class LinearOps {
         return out;
     }
 
+    /**
+     * x [B,M,K] times w^T (w [B,N,K] float64) in float64: with gradients, the composed ops (x widened, then
+     * matmul); without, one backend call that may skip widening x. The same bits either way.
+     */
+    static Tensor matmulT64(Tensor x, Tensor w) {
+        if (x.dim() != 3 || w.dim() != 3 || x.size(0) != w.size(0) || x.size(2) != w.size(2))
+            throw new TensorException("matmulT64: needs x [B,M,K] and w [B,N,K], got " + x.describe() + " and " + w.describe());
+        if (!x.dtype().isComputeFloat() || w.dtype() != DType.FLOAT64)
+            throw new TensorException("matmulT64: x must be float32 or float64 and w float64, got " + x.describe() + " and " + w.describe());
+        if (!x.device().equals(w.device())) throw new TensorException("matmulT64: operands on different devices, " + x.describe() + " and " + w.describe());
+        if (GradMode.isEnabled() && (x.requiresGrad() || w.requiresGrad()))
+            return (x.dtype() == DType.FLOAT64 ? x : x.to(DType.FLOAT64)).matmul(w.transpose(1, 2));
+        try (var g = GradMode.noGrad()) {
+            return x.backend().matmulT64(x, w);
+        }
+    }
+
     static Tensor conv2d(Tensor x, Tensor w, Tensor bias, Conv2dParams p) {
         check(x, w, bias, p);
         Tensor out;

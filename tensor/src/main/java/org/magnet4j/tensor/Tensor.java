@@ -375,6 +375,12 @@ public final class Tensor {
     // ---- linear algebra, convolution, pooling ---------------------------------------------------------------
     public Tensor matmul(Tensor o) { return LinearOps.matmul(this, o); }
 
+    /**
+     * this [B,M,K] (float32 or float64) times w^T, w [B,N,K] float64, summed in float64: [B,M,N] float64 with the
+     * bits of {@code to(FLOAT64).matmul(w.transpose(1, 2))}, without widening this when no gradient is needed.
+     */
+    public Tensor matmulT64(Tensor w) { return LinearOps.matmulT64(this, w); }
+
     public Tensor conv2d(Tensor weight, Tensor bias, Conv2dParams p) { return LinearOps.conv2d(this, weight, bias, p); }
 
     /**

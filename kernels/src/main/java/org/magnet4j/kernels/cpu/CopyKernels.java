@@ -30,6 +30,10 @@ final class CopyKernels {
             });
             return;
         }
+        if (src.dtype().isComputeFloat() && dst.dtype().isComputeFloat()) { // float32/float64 in any mix: plain casts
+            copyFloats(ss.array, rs, ds.array, rd, inner);
+            return;
+        }
         Buf sb = Buf.of(ss), db = Buf.of(ds);
         boolean exactLong = src.dtype() == DType.INT64 && dst.dtype() == DType.INT64;
         long[] sl = exactLong ? (long[]) ss.array : null, dl = exactLong ? (long[]) ds.array : null;
@@ -39,6 +43,23 @@ final class CopyKernels {
                 int s = rs.start(r), d = rd.start(r);
                 if (exactLong) for (int i = 0; i < inner; i++) dl[d + i * di] = sl[s + i * si];
                 else for (int i = 0; i < inner; i++) db.set(d + i * di, sb.get(s + i * si));
+            }
+        });
+    }
+
+    /**
+     * Row runs between float32 and float64 arrays (widening is exact, narrowing rounds to nearest as the generic
+     * path's cast does), strided, without the per-element dispatch of {@link Buf}.
+     */
+    private static void copyFloats(Object sa, Rows rs, Object da, Rows rd, int inner) {
+        int si = rs.innerStride, di = rd.innerStride;
+        Parallel.forRange(rd.rows, Math.max(1, 32768 / Math.max(inner, 1)), (lo, hi) -> {
+            for (int r = lo; r < hi; r++) {
+                int s = rs.start(r), d = rd.start(r);
+                if (sa instanceof float[] f && da instanceof double[] o) for (int i = 0; i < inner; i++) o[d + i * di] = f[s + i * si];
+                else if (sa instanceof double[] f && da instanceof float[] o) for (int i = 0; i < inner; i++) o[d + i * di] = (float) f[s + i * si];
+                else if (sa instanceof double[] f && da instanceof double[] o) for (int i = 0; i < inner; i++) o[d + i * di] = f[s + i * si];
+                else { float[] f = (float[]) sa, o = (float[]) da; for (int i = 0; i < inner; i++) o[d + i * di] = f[s + i * si]; }
             }
         });
     }

@@ -76,6 +76,8 @@ public final class CpuBackend implements Backend {
 
     @Override public Tensor[] maxPool2d(Tensor x, Pool2dParams p) { return PoolKernels.maxPool2d(this, x, p); }
 
+    @Override public Tensor matmulT64(Tensor x, Tensor w) { return MatmulT64Kernels.matmulT64(this, x, w); }
+
     @Override public Tensor maxPool2dValues(Tensor x, Pool2dParams p) { return PoolKernels.maxPool2dValues(this, x, p); }
 
     @Override public Tensor maxPool2dBackward(Tensor gy, Tensor indices, int[] inputShape) {

@@ -17,12 +17,12 @@ import org.magnet4j.tensor.Tensor;
 public final class SpatialGather extends Module {
     public Tensor forward(Tensor feats, Tensor logits) {
         DType dt = feats.dtype();
-        boolean widen = dt == DType.FLOAT32;
-        Tensor f0 = widen ? feats.to(DType.FLOAT64) : feats, l0 = widen ? logits.to(DType.FLOAT64) : logits;
-        int n = l0.size(0), k = l0.size(1), c = f0.size(1);
-        Tensor probs = l0.reshape(n, k, -1).softmax(2);                  // N x K x HW
-        Tensor f = f0.reshape(n, c, -1).permute(0, 2, 1);                // N x HW x C
-        Tensor context = probs.matmul(f).permute(0, 2, 1).unsqueeze(3);  // N x C x K x 1
-        return widen ? context.to(dt) : context;
+        Tensor l0 = dt == DType.FLOAT32 ? logits.to(DType.FLOAT64) : logits;
+        int n = l0.size(0), k = l0.size(1), c = feats.size(1);
+        Tensor probs = l0.reshape(n, k, -1).softmax(2);                          // N x K x HW
+        // N x C x K: each channel's pixels weighted by each class's probabilities, summed in float64 (without
+        // writing the features in float64 when no gradient is needed)
+        Tensor context = feats.reshape(n, c, -1).matmulT64(probs).unsqueeze(3);  // N x C x K x 1
+        return dt == DType.FLOAT32 ? context.to(dt) : context;
     }
 }
