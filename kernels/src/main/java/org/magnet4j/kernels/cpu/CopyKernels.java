@@ -7,6 +7,12 @@ import org.magnet4j.tensor.Tensor;
 final class CopyKernels {
     private CopyKernels() {}
 
+    /**
+     * Rows per block of the float32 strided copy. When a block's rows start at consecutive source elements (a
+     * transpose, e.g. OCR's [C, HW] to [HW, C]), each source cache line feeds TILE rows at once instead of one.
+     */
+    private static final int TILE = 16;
+
     static void copyInto(Tensor src, Tensor dst) {
         Rows[] rr = Rows.coalesced(src, dst); // a contiguous-to-contiguous copy becomes one arraycopy
         Rows rs = rr[0], rd = rr[1];
@@ -22,10 +28,23 @@ final class CopyKernels {
         if (src.dtype() == DType.FLOAT32 && dst.dtype() == DType.FLOAT32) {
             float[] sa = (float[]) ss.array, da = (float[]) ds.array;
             int si = rs.innerStride, di = rd.innerStride;
-            Parallel.forRange(rd.rows, Math.max(1, 32768 / Math.max(inner, 1)), (lo, hi) -> {
-                for (int r = lo; r < hi; r++) {
-                    int s = rs.start(r), d = rd.start(r);
-                    for (int i = 0; i < inner; i++) da[d + i * di] = sa[s + i * si];
+            Parallel.forRange((rd.rows + TILE - 1) / TILE, Math.max(1, 32768 / Math.max(inner * TILE, 1)), (lo, hi) -> {
+                int[] s = new int[TILE], d = new int[TILE];
+                for (int blk = lo; blk < hi; blk++) {
+                    int r0 = blk * TILE, n = Math.min(TILE, rd.rows - r0);
+                    boolean transposing = n == TILE && si != 1;
+                    for (int t = 0; t < n; t++) {
+                        s[t] = rs.start(r0 + t);
+                        d[t] = rd.start(r0 + t);
+                        transposing &= s[t] == s[0] + t;
+                    }
+                    if (transposing) { // a transpose: these rows read side by side, so go column block by column block
+                        for (int j0 = 0; j0 < inner; j0 += TILE)
+                            for (int j = j0, j1 = Math.min(inner, j0 + TILE); j < j1; j++)
+                                for (int t = 0, at = s[0] + j * si; t < TILE; t++) da[d[t] + j * di] = sa[at + t];
+                    } else {
+                        for (int t = 0; t < n; t++) for (int i = 0; i < inner; i++) da[d[t] + i * di] = sa[s[t] + i * si];
+                    }
                 }
             });
             return;
