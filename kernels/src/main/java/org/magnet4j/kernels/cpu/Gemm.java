@@ -173,8 +173,19 @@ public final class Gemm {
     private static void mergeTile(float[] tile, int height, int width, float[] c, int cOff, int ldc, boolean acc) {
         for (int r = 0; r < height; r++) {
             int row = cOff + r * ldc, t = r * NR;
-            if (acc) for (int j = 0; j < width; j++) c[row + j] += tile[t + j];
-            else System.arraycopy(tile, t, c, row, width);
+            if (width == NR) { // a full-width tile of the last rows: vector moves, c + tile as below
+                FloatVector lo = FloatVector.fromArray(S, tile, t), hi = FloatVector.fromArray(S, tile, t + VL);
+                if (acc) {
+                    lo = FloatVector.fromArray(S, c, row).add(lo);
+                    hi = FloatVector.fromArray(S, c, row + VL).add(hi);
+                }
+                lo.intoArray(c, row);
+                hi.intoArray(c, row + VL);
+            } else if (acc) {
+                for (int j = 0; j < width; j++) c[row + j] += tile[t + j];
+            } else {
+                System.arraycopy(tile, t, c, row, width);
+            }
         }
     }
 

@@ -104,7 +104,7 @@ final class LinearKernels {
                             bc == null ? null : (float[]) arr(bc), bc == null ? 0 : bc.offset() + gi * og,
                             rc == null ? null : (float[]) arr(rc), rc == null ? 0 : rc.offset(), relu);
                     if (implicit && PaddedConv.suits(wd, kW, p)) { // B rows are slices of a padded copy
-                        PaddedConv pc = PaddedConv.of((float[]) xa, xOff, cg, h, wd, kH, kW, p, Scratch.floats(Scratch.PADDED, PaddedConv.paddedSize(cg, h, wd, p)));
+                        PaddedConv pc = PaddedConv.of((float[]) xa, xOff, cg, h, wd, kH, kW, p, Scratch.floats(Scratch.PADDED, PaddedConv.paddedSize(cg, h, wd, kH, kW, p)));
                         TileSink sink = pc.scatter((float[]) oa, (img * o + gi * og) * l, bc == null ? null : (float[]) arr(bc), bc == null ? 0 : bc.offset() + gi * og,
                                 rc == null ? null : (float[]) arr(rc), rc == null ? 0 : rc.offset(), relu);
                         Gemm.sgemm(og, pc.columns(), kk, (float[]) wa, wc.offset() + gi * og * kk, kk, pc, sink);

@@ -3,73 +3,107 @@ package org.magnet4j.kernels.cpu;
 import org.magnet4j.tensor.Conv2dParams;
 
 /**
- * A stride-1 convolution as a GEMM over a zero-padded copy of the image, computed on "extended" columns.
- * With the image padded to rows of wp = w + 2 padW floats, output pixel (oy, ox) becomes column
- * j = oy * wp + ox, and im2col row (channel, ki, kj) at column j is padded[channel][j + ki dilH wp + kj dilW]:
- * each im2col row is a contiguous slice of the padded image. So the GEMM packs B straight from the padded
- * copy with vector moves (no per-output-row bookkeeping, no im2col gaps to zero), at the price of computing
- * wp - outW throw-away columns per output row, which {@link #scatter} drops while it copies each finished tile
- * to the output with the epilogue (bias, residual, ReLU) applied on the way.
+ * A convolution as a GEMM over a zero-padded copy of the image, computed on "extended" columns.
+ * Stride 1: with the image padded to rows of wq = w + 2 padW floats, output pixel (oy, ox) becomes column
+ * j = oy * wq + ox, and im2col row (channel, ki, kj) at column j is padded[channel][j + ki dilH wq + kj dilW]:
+ * each im2col row is a contiguous slice of the padded image. Stride s: the padded image is stored as s x s phase
+ * planes (phase (a, b) holds padded rows a, a + s, ... and columns b, b + s, ...; wq = ceil(padded width / s)),
+ * and tap (ki, kj) reads phase (ki dilH mod s, kj dilW mod s) shifted by (ki dilH / s, kj dilW / s): again a
+ * contiguous slice. So the GEMM packs B straight from the copy with vector moves (no per-output-row bookkeeping,
+ * no gathers, no im2col gaps to zero), at the price of computing wq - outW throw-away columns per output row,
+ * which {@link #scatter} drops while it copies each finished tile to the output with the epilogue (bias,
+ * residual, ReLU) applied on the way.
  * <p>
  * Same products, same K order, same epilogue arithmetic as the im2col path: results are bit-identical.
  */
 final class PaddedConv implements PanelSource {
     private final float[] padded;
-    private final int plane, wp, kH, kW, dilH, dilW, outH, outW;
+    private final int plane, phase, wq, sH, sW, kH, kW, dilH, dilW, outH, outW;
 
-    private PaddedConv(float[] padded, int plane, int wp, int kH, int kW, int dilH, int dilW, int outH, int outW) {
+    private PaddedConv(float[] padded, Geometry g, int kH, int kW, Conv2dParams p) {
         this.padded = padded;
-        this.plane = plane;
-        this.wp = wp;
+        this.plane = g.plane();
+        this.phase = g.hq * g.wq;
+        this.wq = g.wq;
+        this.sH = p.strideH();
+        this.sW = p.strideW();
         this.kH = kH;
         this.kW = kW;
-        this.dilH = dilH;
-        this.dilW = dilW;
-        this.outH = outH;
-        this.outW = outW;
+        this.dilH = p.dilationH();
+        this.dilW = p.dilationW();
+        this.outH = g.outH;
+        this.outW = g.outW;
+    }
+
+    /** Sizes of the phase planes: hq x wq per phase, sH x sW phases per channel. */
+    private record Geometry(int hp, int wp, int hq, int wq, int sH, int sW, int outH, int outW) {
+        static Geometry of(int h, int w, int kH, int kW, Conv2dParams p) {
+            int hp = h + 2 * p.padH(), wp = w + 2 * p.padW(), sH = p.strideH(), sW = p.strideW();
+            return new Geometry(hp, wp, (hp + sH - 1) / sH, (wp + sW - 1) / sW, sH, sW, p.outH(h, kH), p.outW(w, kW));
+        }
+
+        int plane() { return sH * sW * hq * wq; }
     }
 
     /**
-     * Whether this path applies and pays: stride 1, and at most one column in eight thrown away (a 3x3 padding-1
-     * convolution qualifies from 14 output columns on; HRNet's narrowest branches keep the im2col path).
+     * Whether this path applies and pays: at most one column in eight thrown away (a 3x3 padding-1 convolution
+     * qualifies from 14 output columns on at stride 1, from 15 at stride 2; HRNet's narrowest branches keep the
+     * im2col path), and a copy no larger than a few times the image.
      */
     static boolean suits(int w, int kW, Conv2dParams p) {
-        if (p.strideH() != 1 || p.strideW() != 1) return false;
-        int outW = p.outW(w, kW), wp = w + 2 * p.padW();
-        return outW > 0 && 8L * (wp - outW) <= wp;
+        int sW = p.strideW(), outW = p.outW(w, kW), wq = (w + 2 * p.padW() + sW - 1) / sW;
+        return p.strideH() <= 4 && sW <= 4 && outW > 0 && 8L * (wq - outW) <= wq;
     }
 
     /** Floats of scratch {@link #of} needs for c channels of h x w. */
-    static int paddedSize(int c, int h, int w, Conv2dParams p) { return c * (h + 2 * p.padH()) * (w + 2 * p.padW()); }
+    static int paddedSize(int c, int h, int w, int kH, int kW, Conv2dParams p) { return c * Geometry.of(h, w, kH, kW, p).plane(); }
 
     /**
      * Pads channels [0, c) of the image at x[xOff] (c planes of h x w) into buf (of at least
-     * {@link #paddedSize} floats; its old contents do not matter), channels split over the pool.
+     * {@link #paddedSize} floats; its old contents do not matter), channels split over the pool. Phases that no
+     * tap reads (a strided 1x1 convolution reads one) are left as they are.
      */
     static PaddedConv of(float[] x, int xOff, int c, int h, int w, int kH, int kW, Conv2dParams p, float[] buf) {
-        int padH = p.padH(), padW = p.padW(), hp = h + 2 * padH, wp = w + 2 * padW, plane = hp * wp;
+        Geometry g = Geometry.of(h, w, kH, kW, p);
+        boolean[] used = new boolean[g.sH * g.sW];
+        for (int ki = 0; ki < kH; ki++)
+            for (int kj = 0; kj < kW; kj++) used[(ki * p.dilationH() % g.sH) * g.sW + kj * p.dilationW() % g.sW] = true;
+        int plane = g.plane(), padH = p.padH(), padW = p.padW();
         Parallel.forRange(c, Math.max(1, (1 << 15) / Math.max(1, plane)), (lo, hi) -> {
-            for (int ch = lo; ch < hi; ch++) {
-                int dst = ch * plane, src = xOff + ch * h * w;
-                java.util.Arrays.fill(buf, dst, dst + padH * wp, 0f); // top rows
-                for (int y = 0; y < h; y++) {
-                    int row = dst + (y + padH) * wp;
-                    java.util.Arrays.fill(buf, row, row + padW, 0f);
-                    System.arraycopy(x, src + y * w, buf, row + padW, w);
-                    java.util.Arrays.fill(buf, row + padW + w, row + wp, 0f);
-                }
-                java.util.Arrays.fill(buf, dst + (h + padH) * wp, dst + plane, 0f); // bottom rows
-            }
+            for (int ch = lo; ch < hi; ch++)
+                for (int a = 0; a < g.sH; a++)
+                    for (int b = 0; b < g.sW; b++)
+                        if (used[a * g.sW + b]) fillPhase(x, xOff + ch * h * w, h, w, padH, padW, g, a, b, buf, ch * plane + (a * g.sW + b) * g.hq * g.wq);
         });
-        return new PaddedConv(buf, plane, wp, kH, kW, p.dilationH(), p.dilationW(), p.outH(h, kH), p.outW(w, kW));
+        return new PaddedConv(buf, g, kH, kW, p);
     }
 
-    /** GEMM columns: every output row but the last carries wp - outW throw-away columns. */
-    int columns() { return (outH - 1) * wp + outW; }
+    /** Phase (a, b) of one channel: row qy, column qx holds padded[qy sH + a][qx sW + b], zero outside the image. */
+    private static void fillPhase(float[] x, int src, int h, int w, int padH, int padW, Geometry g, int a, int b, float[] buf, int dst) {
+        int sW = g.sW, wq = g.wq;
+        // Columns qx whose input column ix = qx sW + b - padW lies in [0, w).
+        int lo = Math.min(wq, Math.max(0, (padW - b + sW - 1) / sW));
+        int hi = Math.max(lo, Math.min(wq, (w + padW - b + sW - 1) / sW));
+        for (int qy = 0; qy < g.hq; qy++) {
+            int row = dst + qy * wq, iy = qy * g.sH + a - padH;
+            if (iy < 0 || iy >= h) {
+                java.util.Arrays.fill(buf, row, row + wq, 0f);
+                continue;
+            }
+            java.util.Arrays.fill(buf, row, row + lo, 0f);
+            int from = src + iy * w + lo * sW + b - padW;
+            if (sW == 1) System.arraycopy(x, from, buf, row + lo, hi - lo);
+            else for (int qx = lo; qx < hi; qx++, from += sW) buf[row + qx] = x[from];
+            java.util.Arrays.fill(buf, row + hi, row + wq, 0f);
+        }
+    }
+
+    /** GEMM columns: every output row but the last carries wq - outW throw-away columns. */
+    int columns() { return (outH - 1) * wq + outW; }
 
     @Override public Segment row(int p, int j0, int cols, float[] buf) {
-        int ch = p / (kH * kW), ki = (p / kW) % kH, kj = p % kW;
-        return new Segment(padded, ch * plane + ki * dilH * wp + kj * dilW + j0);
+        int ch = p / (kH * kW), dy = ((p / kW) % kH) * dilH, dx = (p % kW) * dilW;
+        return new Segment(padded, ch * plane + ((dy % sH) * sW + dx % sW) * phase + (dy / sH) * wq + dx / sW + j0);
     }
 
     /**
@@ -84,9 +118,9 @@ final class PaddedConv implements PanelSource {
                 int dstPlane = outOff + (row0 + r) * l;
                 float b = bias == null ? 0f : bias[biasOff + row0 + r];
                 int j = col0, end = col0 + width, src = at + r * ldc;
-                int oy = j / wp, ox = j - oy * wp;
+                int oy = j / wq, ox = j - oy * wq;
                 while (j < end) {
-                    int run = Math.min(end - j, wp - ox); // to the end of this extended row
+                    int run = Math.min(end - j, wq - ox); // to the end of this extended row
                     int valid = Math.min(run, outW - ox);
                     if (valid > 0) {
                         int dst = dstPlane + oy * outW + ox;

@@ -17,21 +17,27 @@ import org.magnet4j.tensor.Conv2dParams;
  * GEMM slice, row counts that are not multiples of the register tile and outputs wider than a GEMM panel.
  */
 class PaddedConvTest {
-    @ParameterizedTest(name = "c={0} h={1} w={2} k={3}x{4} pad={5},{6} dil={7},{8} out={9} bias={10} res={11} relu={12}")
+    @ParameterizedTest(name = "c={0} h={1} w={2} k={3}x{4} stride={13},{14} pad={5},{6} dil={7},{8} out={9} bias={10} res={11} relu={12}")
     @CsvSource({
-        "3, 9, 16, 3, 3, 1, 1, 1, 1, 7, true, false, true",
-        "64, 33, 45, 3, 3, 1, 1, 1, 1, 20, true, true, true",     // K = 576: three GEMM slices
-        "18, 32, 64, 3, 3, 1, 1, 1, 1, 18, false, true, true",    // HRNet's first branch, 2048 extended columns
-        "4, 21, 30, 3, 3, 2, 2, 2, 2, 6, true, false, false",     // dilation 2
-        "2, 20, 40, 5, 5, 2, 2, 1, 1, 13, false, false, false",
-        "2, 6, 40, 3, 5, 0, 2, 1, 1, 5, true, true, false",       // rectangular kernel, no vertical padding
-        "5, 12, 30, 3, 3, 0, 0, 1, 1, 9, true, false, true",      // no padding: 2 throw-away columns per row
-        "3, 40, 17, 1, 3, 0, 1, 1, 1, 1, true, true, true",       // one output channel
-        "256, 14, 14, 3, 3, 1, 1, 1, 1, 7, true, true, true"      // K = 2304 over a narrow image
+        "3, 9, 16, 3, 3, 1, 1, 1, 1, 7, true, false, true, 1, 1",
+        "64, 33, 45, 3, 3, 1, 1, 1, 1, 20, true, true, true, 1, 1",     // K = 576: three GEMM slices
+        "18, 32, 64, 3, 3, 1, 1, 1, 1, 18, false, true, true, 1, 1",    // HRNet's first branch, 2048 extended columns
+        "4, 21, 30, 3, 3, 2, 2, 2, 2, 6, true, false, false, 1, 1",     // dilation 2
+        "2, 20, 40, 5, 5, 2, 2, 1, 1, 13, false, false, false, 1, 1",
+        "2, 6, 40, 3, 5, 0, 2, 1, 1, 5, true, true, false, 1, 1",       // rectangular kernel, no vertical padding
+        "5, 12, 30, 3, 3, 0, 0, 1, 1, 9, true, false, true, 1, 1",      // no padding: 2 throw-away columns per row
+        "3, 40, 17, 1, 3, 0, 1, 1, 1, 1, true, true, true, 1, 1",       // one output channel
+        "256, 14, 14, 3, 3, 1, 1, 1, 1, 7, true, true, true, 1, 1",     // K = 2304 over a narrow image
+        "3, 9, 16, 3, 3, 1, 1, 1, 1, 7, true, false, true, 2, 2",          // stride 2: four phase planes
+        "64, 33, 45, 3, 3, 1, 1, 1, 1, 20, true, true, true, 2, 2",        // odd sizes, three GEMM slices
+        "3, 40, 60, 7, 7, 3, 3, 1, 1, 8, true, false, true, 2, 2",         // ResNet's stem
+        "16, 31, 32, 1, 1, 0, 0, 1, 1, 12, false, true, false, 2, 2",      // a strided 1x1: one phase read
+        "4, 21, 30, 3, 3, 2, 2, 2, 2, 6, true, false, false, 2, 2",        // dilation 2 at stride 2
+        "5, 17, 40, 3, 5, 1, 2, 1, 1, 9, true, true, true, 3, 2"           // unequal strides
     })
     void matchesExplicitPathBitForBit(int c, int h, int w, int kH, int kW, int pH, int pW, int dH, int dW, int out,
-                                      boolean withBias, boolean withResidual, boolean relu) {
-        Conv2dParams p = new Conv2dParams(1, 1, pH, pW, dH, dW, 1);
+                                      boolean withBias, boolean withResidual, boolean relu, int sH, int sW) {
+        Conv2dParams p = new Conv2dParams(sH, sW, pH, pW, dH, dW, 1);
         assertTrue(PaddedConv.suits(w, kW, p), "case must take the padded path");
         SplittableRandom rng = new SplittableRandom(c * 31L + h * 7L + w);
         int xOff = 5, outOff = 3, resOff = 11, bOff = 2, k = c * kH * kW, l = p.outH(h, kH) * p.outW(w, kW);
@@ -45,7 +51,7 @@ class PaddedConvTest {
 
         float[] got = new float[outOff + out * l];
         java.util.Arrays.fill(got, Float.NaN); // every output element must be written
-        float[] stale = gaussian(rng, PaddedConv.paddedSize(c, h, w, p) + 7); // scratch holds leftovers
+        float[] stale = gaussian(rng, PaddedConv.paddedSize(c, h, w, kH, kW, p) + 7); // scratch holds leftovers
         PaddedConv pc = PaddedConv.of(x, xOff, c, h, w, kH, kW, p, stale);
         Gemm.sgemm(out, pc.columns(), k, weight, 0, k, pc, pc.scatter(got, outOff, bias, bOff, res, resOff - outOff, relu));
         for (int i = 0; i < want.length; i++)
@@ -53,11 +59,12 @@ class PaddedConvTest {
     }
 
     @Test
-    void onlyStrideOneWithFewThrowAwayColumns() {
+    void onlyWhenFewColumnsAreThrownAway() {
         assertTrue(PaddedConv.suits(14, 3, Conv2dParams.of(1, 1, 1, 1)));   // 2 of 16 columns thrown away
         assertFalse(PaddedConv.suits(13, 3, Conv2dParams.of(1, 1, 1, 1)));  // 2 of 15: above one in eight
-        assertFalse(PaddedConv.suits(64, 3, Conv2dParams.of(2, 1, 1, 1)));  // stride 2 keeps the im2col path
-        assertFalse(PaddedConv.suits(64, 3, new Conv2dParams(1, 1, 1, 1, 10, 10, 1))); // 20 of 64 thrown away
+        assertTrue(PaddedConv.suits(64, 3, Conv2dParams.of(2, 1, 1, 1)));   // stride 2: 1 of 33
+        assertFalse(PaddedConv.suits(11, 3, Conv2dParams.of(2, 1, 1, 1)));  // 1 of 7
+        assertFalse(PaddedConv.suits(64, 3, new Conv2dParams(1, 1, 1, 1, 10, 10, 1))); // 20 of 66 thrown away
     }
 
     private static float[] gaussian(SplittableRandom rng, int n) {
