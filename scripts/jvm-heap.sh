@@ -9,7 +9,8 @@
 # that survivors hold a forward's live activations, small enough that its pages are all touched (and then
 # reused) within the first forwards instead of page-faulting through a huge eden for minutes.
 # Reading checkpoints (convert, inspect, bench load): the JVM's default sizing, whose small young generation
-# is reused (already touched) after a few loads; a large fresh one would page-fault on every load.
+# is reused (already touched) after a few loads; a large fresh one would page-fault on every load; and the C1
+# compiler only (see below).
 # Everywhere: transparent huge pages for the heap when the kernel offers them (madvise or always), so a first
 # touch costs one fault per 2 MB instead of one per 4 KB. Measured on the 2-core machine, same runs alternated:
 # the first checkpoint load in a fresh JVM 0.13-0.16 s instead of 0.23 s; young collections that copy
@@ -22,7 +23,10 @@ magnet_thp_opt() {
 magnet_heap_opts() {
   if [ -n "${MAGNET_HEAP_OPTS:-}" ]; then echo "$MAGNET_HEAP_OPTS"; return; fi
   case "${1:-} ${2:-}" in
-    convert\ *|inspect\ *|"bench load") echo "-XX:+UseParallelGC $(magnet_thp_opt)"; return ;;
+    # C1 only: reading a checkpoint is native copies and CRC-32s driven by a little parsing, run once per
+    # process; C2's compilations cost more CPU than they save on two cores (first load of the HRNet file in a
+    # fresh JVM 0.09-0.11 s instead of 0.11-0.17 s, later loads no slower). Models need C2: only these commands.
+    convert\ *|inspect\ *|"bench load") echo "-XX:+UseParallelGC $(magnet_thp_opt) -XX:TieredStopAtLevel=1"; return ;;
   esac
   local ram_mb heap_mb
   ram_mb=$(awk '/MemTotal/ {print int($2 / 1024)}' /proc/meminfo 2>/dev/null || echo 8192)

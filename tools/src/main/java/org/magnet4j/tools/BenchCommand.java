@@ -200,8 +200,11 @@ final class BenchCommand {
         private void freshProcesses() throws Exception {
             String javaBin = ProcessHandle.current().info().command().orElse("java");
             String jar = Path.of(BenchCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-            List<String> javaCmd = List.of(javaBin, "--add-modules=jdk.incubator.vector", "-XX:+UseParallelGC", "-cp", jar,
-                    "org.magnet4j.tools.MagnetCli", "bench", "load", file.toString(), "--once");
+            // The same JVM options as this process (the launcher's for checkpoint commands), so the figure is what
+            // `magnet convert` or `inspect` costs a user.
+            List<String> javaCmd = new ArrayList<>(List.of(javaBin));
+            javaCmd.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
+            javaCmd.addAll(List.of("-cp", jar, "org.magnet4j.tools.MagnetCli", "bench", "load", file.toString(), "--once"));
             List<String> pyCmd = List.of("/usr/bin/python3", "-c", "import sys, torch; torch.load(sys.argv[1], map_location='cpu')", file.toString());
             double j = medianProcess(javaCmd), t = medianProcess(pyCmd);
             System.out.printf("fresh process that reads the file once (median of 3): java %.3f s, python + torch %.3f s; java/pytorch %.2f%n", j, t, j / t);
