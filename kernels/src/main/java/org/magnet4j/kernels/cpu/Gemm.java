@@ -63,8 +63,8 @@ public final class Gemm {
     }
 
     /**
-     * As above, then {@code epilogue} (may be null) on each C tile right after its last K slice is stored,
-     * while the tile is still in L1: no separate pass over C.
+     * As above, then {@code epilogue} (may be null) on each group of C rows right after its last K slice is
+     * stored, while it is still in cache: no separate pass over C.
      */
     static void sgemm(int m, int n, int k, float[] a, int aOff, int lda, PanelSource b,
                       float[] c, int cOff, int ldc, boolean accumulate, GemmEpilogue epilogue) {
@@ -140,8 +140,10 @@ public final class Gemm {
                         else micro(depth, src, srcOff, srcLd, s.panel, st * depth * NR, s.tile, 0, NR, false);
                         mergeTile(s.tile, height, width, c, at, ldc, acc);
                     }
-                    if (done != null) done.finish(c, at, ldc, i0 + i, j0 + j, height, width);
                 }
+                // The group's finished rows (height x cols, just computed, still in L1/L2) in one call: long runs
+                // for the epilogue's vector loop instead of one short call per tile.
+                if (done != null) done.finish(c, cOff + i * ldc, ldc, i0 + i, j0, height, cols);
             }
         }
     }

@@ -1,7 +1,7 @@
 package org.magnet4j.kernels.cpu;
 
 /**
- * A convolution's epilogue applied by the GEMM to each finished C tile while it is in L1:
+ * A convolution's epilogue applied by the GEMM to each finished block of C rows while it is in cache:
  * c = relu?((c + bias[row]) + residual), row by row through {@link ConvEpilogue#rowF}, the same code the
  * separate pass runs, so it changes no bit; a null bias is skipped.
  *

@@ -1,8 +1,9 @@
 package org.magnet4j.kernels.cpu;
 
 /**
- * Receives each finished tile of a GEMM's C (all K summed) while it is still in L1: an epilogue applied in
- * place ({@link GemmEpilogue}), or a copy of the tile to where its values belong ({@link PaddedConv}).
+ * Receives each finished block of a GEMM's C (all K summed; a group of register-tile rows across a task's
+ * columns) while it is still in cache: an epilogue applied in place ({@link GemmEpilogue}), or a copy of the
+ * block to where its values belong ({@link PaddedConv}).
  */
 interface TileSink {
     /**
