@@ -9,6 +9,8 @@ import org.magnet4j.tensor.Conv2dParams;
  * input) produced row segment by row segment while the GEMM packs: an implicit-GEMM convolution. Nothing
  * of size C*kH*kW x outH*outW is ever written, so a 3x3 convolution reads its input (about 1/9 of the
  * im2col bytes) instead of streaming a matrix nine times its size through DRAM, and allocates nothing.
+ * Most convolutions now take {@link PaddedConv}; this serves images so narrow that its throw-away columns
+ * would cost more than the per-row bookkeeping here.
  */
 final class Im2colPanels implements PanelSource {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;

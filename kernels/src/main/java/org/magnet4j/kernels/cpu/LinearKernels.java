@@ -5,9 +5,10 @@ import org.magnet4j.tensor.DType;
 import org.magnet4j.tensor.Tensor;
 
 /**
- * Batched matmul and convolution as GEMM: float32 convolutions pack im2col rows on the fly
- * ({@link Im2colPanels}), float64 ones (the checking path) build the im2col matrix; 1x1 stride-1 unpadded
- * convolutions multiply the image directly.
+ * Batched matmul and convolution as GEMM: float32 convolutions read im2col rows as slices of a padded (for
+ * strides, phase-split) copy of the image ({@link PaddedConv}), or, on images too narrow for that to pay,
+ * pack them on the fly ({@link Im2colPanels}); float64 ones (the checking path) build the im2col matrix; 1x1
+ * stride-1 unpadded convolutions multiply the image directly.
  * Arrays are float[] or double[] by dtype; {@link Ops} picks the matching GEMM and im2col.
  */
 final class LinearKernels {
