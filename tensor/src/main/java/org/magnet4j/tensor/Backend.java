@@ -51,7 +51,6 @@ public interface Backend {
     /** Batched product: a [B,M,K] x b [B,K,N] -> [B,M,N]. */
     Tensor matmul(Tensor a, Tensor b);
 
-    /** x [N,C,H,W], w [O,C/g,kH,kW], bias [O] or null. */
     /**
      * x [B,M,K] (float32 or float64) times w^T, w [B,N,K] float64: [B,M,N] float64, each element summed over k in
      * order, a product then an add, from zero; the bits of x.to(FLOAT64) matmul w^T, which is this default. A
@@ -61,6 +60,7 @@ public interface Backend {
         return matmul(x.dtype() == DType.FLOAT64 ? x : x.to(DType.FLOAT64), w.transpose(1, 2).contiguous());
     }
 
+    /** x [N,C,H,W], w [O,C/g,kH,kW], bias [O] or null. */
     Tensor conv2d(Tensor x, Tensor w, Tensor bias, Conv2dParams p);
 
     /**

@@ -67,18 +67,18 @@ final class CopyKernels {
     }
 
     /**
-     * Row runs between float32 and float64 arrays (widening is exact, narrowing rounds to nearest as the generic
-     * path's cast does), strided, without the per-element dispatch of {@link Buf}.
+     * Row runs from float32 to float64, float64 to float32 or float64 to float64 (float32 to float32 has its own
+     * path above): widening is exact, narrowing rounds to nearest as the generic path's cast does; strided,
+     * without the per-element dispatch of {@link Buf}.
      */
     private static void copyFloats(Object sa, Rows rs, Object da, Rows rd, int inner) {
         int si = rs.innerStride, di = rd.innerStride;
         Parallel.forRange(rd.rows, Math.max(1, 32768 / Math.max(inner, 1)), (lo, hi) -> {
             for (int r = lo; r < hi; r++) {
                 int s = rs.start(r), d = rd.start(r);
-                if (sa instanceof float[] f && da instanceof double[] o) for (int i = 0; i < inner; i++) o[d + i * di] = f[s + i * si];
-                else if (sa instanceof double[] f && da instanceof float[] o) for (int i = 0; i < inner; i++) o[d + i * di] = (float) f[s + i * si];
-                else if (sa instanceof double[] f && da instanceof double[] o) for (int i = 0; i < inner; i++) o[d + i * di] = f[s + i * si];
-                else { float[] f = (float[]) sa, o = (float[]) da; for (int i = 0; i < inner; i++) o[d + i * di] = f[s + i * si]; }
+                if (sa instanceof float[] f) { double[] o = (double[]) da; for (int i = 0; i < inner; i++) o[d + i * di] = f[s + i * si]; }
+                else if (da instanceof float[] o) { double[] f = (double[]) sa; for (int i = 0; i < inner; i++) o[d + i * di] = (float) f[s + i * si]; }
+                else { double[] f = (double[]) sa, o = (double[]) da; for (int i = 0; i < inner; i++) o[d + i * di] = f[s + i * si]; }
             }
         });
     }

@@ -33,7 +33,7 @@ public final class Gemm {
         final float[] rows = new float[MR * KC];
         final float[] tile = new float[MR * NR];
         final float[] row = new float[WIDE_NC];
-        /** C block of a task whose tiles go to a {@link TileSink} (grown on demand). */
+        /** C block of a task whose rows go to a {@link TileSink} (grown on demand). */
         float[] block = new float[0];
 
         float[] block(int n) {
@@ -79,11 +79,11 @@ public final class Gemm {
 
     /**
      * C = A x B where C is never stored as a whole: each task computes its block of C in this thread's scratch
-     * and hands every finished tile to {@code sink}, which puts it where it belongs (k must be positive).
+     * and hands each finished group of rows to {@code sink}, which puts it where it belongs (k must be positive).
      */
     static void sgemm(int m, int n, int k, float[] a, int aOff, int lda, PanelSource b, TileSink sink) {
         if (m == 0 || n == 0) return;
-        if (k == 0) throw new IllegalArgumentException("k must be positive when tiles go to a sink");
+        if (k == 0) throw new IllegalArgumentException("k must be positive when C goes to a sink");
         run(m, n, k, a, aOff, lda, b, null, 0, 0, false, sink);
     }
 
@@ -102,7 +102,7 @@ public final class Gemm {
             PackSpace s = SCRATCH.get();
             for (int t = lo; t < hi; t++) {
                 int j0 = (t / rowTasks) * nc, i0 = (t % rowTasks) * rowsPer;
-                if (c == null) // sink mode: the block is rows x nc in scratch, its tiles handed on when finished
+                if (c == null) // sink mode: the block is rows x nc in scratch, its rows handed on when finished
                     panel(i0, Math.min(rowsPer, m - i0), j0, Math.min(nc, n - j0), k,
                             a, aOff + i0 * lda, lda, b, s.block(rowsPer * nc), 0, nc, false, sink, s);
                 else

@@ -100,20 +100,18 @@ final class LinearKernels {
         for (int img = 0; img < n; img++)
             for (int gi = 0; gi < g; gi++) {
                 int xOff = xc.offset() + (img * c + gi * cg) * h * wd;
-                if (x.dtype() == DType.FLOAT32) { // the epilogue runs on each C tile inside the GEMM
+                if (x.dtype() == DType.FLOAT32) { // the epilogue runs inside the GEMM on each finished block of rows
                     GemmEpilogue epi = bc == null && rc == null && !relu ? null : new GemmEpilogue(
                             bc == null ? null : (float[]) arr(bc), bc == null ? 0 : bc.offset() + gi * og,
                             rc == null ? null : (float[]) arr(rc), rc == null ? 0 : rc.offset(), relu);
+                    int cOff = (img * o + gi * og) * l;
                     if (implicit && PaddedConv.suits(wd, kW, p)) { // B rows are slices of a padded copy
                         PaddedConv pc = PaddedConv.of((float[]) xa, xOff, cg, h, wd, kH, kW, p, Scratch.floats(Scratch.PADDED, PaddedConv.paddedSize(cg, h, wd, kH, kW, p)));
-                        TileSink sink = pc.scatter((float[]) oa, (img * o + gi * og) * l, bc == null ? null : (float[]) arr(bc), bc == null ? 0 : bc.offset() + gi * og,
-                                rc == null ? null : (float[]) arr(rc), rc == null ? 0 : rc.offset(), relu);
-                        Gemm.sgemm(og, pc.columns(), kk, (float[]) wa, wc.offset() + gi * og * kk, kk, pc, sink);
-                        continue;
+                        Gemm.sgemm(og, pc.columns(), kk, (float[]) wa, wc.offset() + gi * og * kk, kk, pc, pc.scatter((float[]) oa, cOff, epi));
+                    } else { // implicit: the GEMM packs im2col rows straight from the image, no column matrix
+                        PanelSource src = implicit ? new Im2colPanels((float[]) xa, xOff, h, wd, kH, kW, p) : new PanelSource.Matrix((float[]) xa, xOff, l);
+                        Gemm.sgemm(og, l, kk, (float[]) wa, wc.offset() + gi * og * kk, kk, src, (float[]) oa, cOff, l, false, epi);
                     }
-                    // implicit: the GEMM packs im2col rows straight from the image, no column matrix
-                    PanelSource src = implicit ? new Im2colPanels((float[]) xa, xOff, h, wd, kH, kW, p) : new PanelSource.Matrix((float[]) xa, xOff, l);
-                    Gemm.sgemm(og, l, kk, (float[]) wa, wc.offset() + gi * og * kk, kk, src, (float[]) oa, (img * o + gi * og) * l, l, false, epi);
                     continue;
                 }
                 Object bsrc = xa;

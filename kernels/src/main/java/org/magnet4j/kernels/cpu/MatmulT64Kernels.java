@@ -99,7 +99,10 @@ final class MatmulT64Kernels {
         }
     }
 
-    /** As {@link #pairF} for float64 x. */
+    /**
+     * As {@link #pairF} for float64 x. A twin on purpose: one kernel over float64 with float32 rows widened into a
+     * small buffer first was measured 12-14 ms -> 16-18 ms for OCR's 512 x 32,768 x 19 context.
+     */
     private static void pairD(double[] x, int a, int b, double[] wt, int np, int g, int p0, int p1, double[] acc, int at0) {
         int ga = at0 + g, gb = ga + np;
         DoubleVector a0 = DoubleVector.fromArray(D, acc, ga), a1 = DoubleVector.fromArray(D, acc, ga + DL), a2 = DoubleVector.fromArray(D, acc, ga + 2 * DL);

@@ -11,7 +11,7 @@ import org.magnet4j.tensor.Conv2dParams;
  * and tap (ki, kj) reads phase (ki dilH mod s, kj dilW mod s) shifted by (ki dilH / s, kj dilW / s): again a
  * contiguous slice. So the GEMM packs B straight from the copy with vector moves (no per-output-row bookkeeping,
  * no gathers, no im2col gaps to zero), at the price of computing wq - outW throw-away columns per output row,
- * which {@link #scatter} drops while it copies each finished tile to the output with the epilogue (bias,
+ * which {@link #scatter} drops while it copies each finished block to the output with the epilogue (bias,
  * residual, ReLU) applied on the way.
  * <p>
  * Same products, same K order, same epilogue arithmetic as the im2col path: results are bit-identical.
@@ -107,16 +107,15 @@ final class PaddedConv implements PanelSource {
     }
 
     /**
-     * Where the GEMM's finished tiles go: C row r is output plane out[outOff + r * outH * outW ...], and each
-     * tile's columns are copied to their pixels (throw-away columns dropped) as relu?((c + bias[r]) + residual);
-     * the residual, when given, is read at residual[residualOff + i] for output index i.
+     * Where the GEMM's finished blocks go: C row r is output plane out[outOff + r * outH * outW ...], and each
+     * block's columns are copied to their pixels (throw-away columns dropped), through {@code epilogue} when it is
+     * not null (its residual indexed like out).
      */
-    TileSink scatter(float[] out, int outOff, float[] bias, int biasOff, float[] residual, int residualOff, boolean relu) {
+    TileSink scatter(float[] out, int outOff, GemmEpilogue epilogue) {
         int l = outH * outW;
         return (c, at, ldc, row0, col0, height, width) -> {
             for (int r = 0; r < height; r++) {
                 int dstPlane = outOff + (row0 + r) * l;
-                float b = bias == null ? 0f : bias[biasOff + row0 + r];
                 int j = col0, end = col0 + width, src = at + r * ldc;
                 int oy = j / wq, ox = j - oy * wq;
                 while (j < end) {
@@ -124,7 +123,8 @@ final class PaddedConv implements PanelSource {
                     int valid = Math.min(run, outW - ox);
                     if (valid > 0) {
                         int dst = dstPlane + oy * outW + ox;
-                        ConvEpilogue.rowF(c, src, out, dst, valid, bias != null, b, residual, residualOff + dst, relu);
+                        if (epilogue == null) System.arraycopy(c, src, out, dst, valid);
+                        else epilogue.copyRow(c, src, out, dst, valid, row0 + r);
                     }
                     j += run;
                     src += run;

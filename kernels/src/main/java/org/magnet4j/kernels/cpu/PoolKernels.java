@@ -1,5 +1,9 @@
 package org.magnet4j.kernels.cpu;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.magnet4j.tensor.DType;
 import org.magnet4j.tensor.Pool2dParams;
 import org.magnet4j.tensor.Tensor;
 
@@ -10,10 +14,10 @@ final class PoolKernels {
     static Tensor[] maxPool2d(CpuBackend be, Tensor x, Pool2dParams p) {
         Tensor xc = x.contiguous();
         int n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3), oh = p.outH(h), ow = p.outW(w);
-        Tensor out = be.empty(x.dtype(), n, c, oh, ow), idx = be.empty(org.magnet4j.tensor.DType.INT64, n, c, oh, ow);
+        Tensor out = be.empty(x.dtype(), n, c, oh, ow), idx = be.empty(DType.INT64, n, c, oh, ow);
         long[] ia = (long[]) ((CpuStorage) idx.storage()).array;
         int xo = xc.offset();
-        if (x.dtype() == org.magnet4j.tensor.DType.FLOAT32) {
+        if (x.dtype() == DType.FLOAT32) {
             float[] xa = (float[]) ((CpuStorage) xc.storage()).array, oa = (float[]) ((CpuStorage) out.storage()).array;
             Parallel.forRange(n * c, 1, (lo, hi) -> {
                 for (int pl = lo; pl < hi; pl++) maxPlane(xa, xo + pl * h * w, h, w, p, oa, ia, pl * oh * ow, oh, ow);
@@ -56,19 +60,21 @@ final class PoolKernels {
      * keeps the general loop.
      */
     static Tensor maxPool2dValues(CpuBackend be, Tensor x, Pool2dParams p) {
-        if (x.dtype() != org.magnet4j.tensor.DType.FLOAT32) return maxPool2d(be, x, p)[0];
+        if (x.dtype() != DType.FLOAT32) return maxPool2d(be, x, p)[0];
         Tensor xc = x.contiguous();
         int n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3), oh = p.outH(h), ow = p.outW(w);
         Tensor out = be.empty(x.dtype(), n, c, oh, ow);
         float[] xa = (float[]) ((CpuStorage) xc.storage()).array, oa = (float[]) ((CpuStorage) out.storage()).array;
         int xo = xc.offset();
+        int[] lanes = new int[VL]; // lane i reads input column i * stride (a gather when stride > 1)
+        for (int i = 0; i < VL; i++) lanes[i] = i * p.strideW();
         Parallel.forRange(n * c, 1, (lo, hi) -> {
-            for (int pl = lo; pl < hi; pl++) maxValuesPlane(xa, xo + pl * h * w, h, w, p, oa, pl * oh * ow, oh, ow);
+            for (int pl = lo; pl < hi; pl++) maxValuesPlane(xa, xo + pl * h * w, h, w, p, lanes, oa, pl * oh * ow, oh, ow);
         });
         return out;
     }
 
-    private static final jdk.incubator.vector.VectorSpecies<Float> S = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int VL = S.length();
 
     /**
@@ -77,13 +83,11 @@ final class PoolKernels {
      * {@code best == best && (v > best || v != v)}, run on VL output columns at once wherever their windows lie
      * inside the row (stride-s columns are a gather), and element by element at the row's ends.
      */
-    private static void maxValuesPlane(float[] x, int base, int h, int w, Pool2dParams p, float[] o, int obase, int oh, int ow) {
+    private static void maxValuesPlane(float[] x, int base, int h, int w, Pool2dParams p, int[] lanes, float[] o, int obase, int oh, int ow) {
         int sW = p.strideW(), kW = p.kW(), pW = p.padW();
         // Output columns [xLo, xHi) have windows [xx*sW - pW, xx*sW - pW + kW) inside [0, w).
         int xLo = Math.min(ow, (pW + sW - 1) / sW), xHi = Math.max(xLo, Math.min(ow, w + pW - kW < 0 ? 0 : (w + pW - kW) / sW + 1));
-        int[] lanes = new int[VL];
-        for (int i = 0; i < VL; i++) lanes[i] = i * sW;
-        jdk.incubator.vector.FloatVector negInf = jdk.incubator.vector.FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        FloatVector negInf = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
         for (int y = 0; y < oh; y++) {
             int y0 = y * p.strideH() - p.padH(), y1 = Math.min(y0 + p.kH(), h);
             y0 = Math.max(y0, 0);
@@ -92,14 +96,13 @@ final class PoolKernels {
             for (; xx < xLo; xx++) o[orow + xx] = maxWindow(x, base, w, y0, y1, xx * sW - pW, kW);
             for (; xx < xHi && xHi - xLo >= VL; xx += VL) {
                 xx = Math.min(xx, xHi - VL); // the last vector overlaps the one before: same values written twice
-                jdk.incubator.vector.FloatVector best = negInf;
+                FloatVector best = negInf;
                 for (int iy = y0; iy < y1; iy++) {
                     int at = base + iy * w + xx * sW - pW;
                     for (int kj = 0; kj < kW; kj++) {
-                        jdk.incubator.vector.FloatVector v = sW == 1 ? jdk.incubator.vector.FloatVector.fromArray(S, x, at + kj)
-                                : jdk.incubator.vector.FloatVector.fromArray(S, x, at + kj, lanes, 0);
-                        var take = best.compare(jdk.incubator.vector.VectorOperators.EQ, best)
-                                .and(v.compare(jdk.incubator.vector.VectorOperators.GT, best).or(v.compare(jdk.incubator.vector.VectorOperators.NE, v)));
+                        FloatVector v = sW == 1 ? FloatVector.fromArray(S, x, at + kj) : FloatVector.fromArray(S, x, at + kj, lanes, 0);
+                        var take = best.compare(VectorOperators.EQ, best)
+                                .and(v.compare(VectorOperators.GT, best).or(v.compare(VectorOperators.NE, v)));
                         best = best.blend(v, take);
                     }
                 }

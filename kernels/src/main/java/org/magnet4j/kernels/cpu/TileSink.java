@@ -7,7 +7,7 @@ package org.magnet4j.kernels.cpu;
  */
 interface TileSink {
     /**
-     * The tile of height x width at c[at] (row stride ldc) holds C rows [row0, row0 + height) and columns
+     * The block of height x width at c[at] (row stride ldc) holds C rows [row0, row0 + height) and columns
      * [col0, col0 + width).
      */
     void finish(float[] c, int at, int ldc, int row0, int col0, int height, int width);

@@ -11,7 +11,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.magnet4j.tensor.Conv2dParams;
 
 /**
- * The padded-image convolution (GEMM over extended columns, tiles scattered to the output with the epilogue)
+ * The padded-image convolution (GEMM over extended columns, blocks scattered to the output with the epilogue)
  * against the explicit path (im2col matrix, the same GEMM, then the separate epilogue pass): every output bit
  * equal, with and without bias, residual and ReLU, over kernel shapes, padding, dilation, K deeper than one
  * GEMM slice, row counts that are not multiples of the register tile and outputs wider than a GEMM panel.
@@ -53,7 +53,7 @@ class PaddedConvTest {
         java.util.Arrays.fill(got, Float.NaN); // every output element must be written
         float[] stale = gaussian(rng, PaddedConv.paddedSize(c, h, w, kH, kW, p) + 7); // scratch holds leftovers
         PaddedConv pc = PaddedConv.of(x, xOff, c, h, w, kH, kW, p, stale);
-        Gemm.sgemm(out, pc.columns(), k, weight, 0, k, pc, pc.scatter(got, outOff, bias, bOff, res, resOff - outOff, relu));
+        Gemm.sgemm(out, pc.columns(), k, weight, 0, k, pc, pc.scatter(got, outOff, withBias || withResidual || relu ? new GemmEpilogue(bias, bOff, res, resOff - outOff, relu) : null));
         for (int i = 0; i < want.length; i++)
             assertEquals(Float.floatToIntBits(want[i]), Float.floatToIntBits(got[outOff + i]), "output element " + i);
     }
