@@ -26,6 +26,13 @@ public final class Gemm {
      * stream from DRAM/L3 better (in 2-thread JMH runs 256 was as fast as or faster than 128 to 1024).
      */
     static final int WIDE_NC = 256;
+    /**
+     * Products with at most this many rows read B in place when its source allows: packing a strip costs a
+     * load and a store per element, which few rows of A cannot amortise (HRNet's 18-channel 3x3 convolution
+     * spent as long packing as multiplying; in place its GEMM took 0.70 ms instead of 0.93). From 36 rows on,
+     * packing won (strips of deep K no longer stay in L1 when read in place, unaligned, across 6 groups of rows).
+     */
+    static final int IN_PLACE_MAX_M = 24;
 
     /** Per-thread packing space, allocated once: steady-state products allocate nothing. */
     private static final class PackSpace {
@@ -98,11 +105,18 @@ public final class Gemm {
         int rowTasks = (m + rowsPer - 1) / rowsPer;
         long flops = 2L * m * n * k;
         int tasks = panels * rowTasks;
+        float[] inPlace = m <= IN_PLACE_MAX_M ? b.inPlaceArray() : null;
+        int[] rowOff = inPlace == null ? null : new int[k];
+        for (int p = 0; rowOff != null && p < k; p++) rowOff[p] = b.inPlaceOffset(p);
         Parallel.forRange(tasks, flops < (1 << 22) ? tasks : 1, (lo, hi) -> {
             PackSpace s = SCRATCH.get();
             for (int t = lo; t < hi; t++) {
                 int j0 = (t / rowTasks) * nc, i0 = (t % rowTasks) * rowsPer;
-                if (c == null) // sink mode: the block is rows x nc in scratch, its rows handed on when finished
+                if (inPlace != null) {
+                    int rows = Math.min(rowsPer, m - i0), cols = Math.min(nc, n - j0);
+                    if (c == null) panelInPlace(i0, rows, j0, cols, k, a, aOff + i0 * lda, lda, b, inPlace, rowOff, s.block(rowsPer * nc), 0, nc, false, sink, s);
+                    else panelInPlace(i0, rows, j0, cols, k, a, aOff + i0 * lda, lda, b, inPlace, rowOff, c, cOff + i0 * ldc + j0, ldc, accumulate, sink, s);
+                } else if (c == null) // sink mode: the block is rows x nc in scratch, its rows handed on when finished
                     panel(i0, Math.min(rowsPer, m - i0), j0, Math.min(nc, n - j0), k,
                             a, aOff + i0 * lda, lda, b, s.block(rowsPer * nc), 0, nc, false, sink, s);
                 else
@@ -146,6 +160,55 @@ public final class Gemm {
                 if (done != null) done.finish(c, cOff + i * ldc, ldc, i0 + i, j0, height, cols);
             }
         }
+    }
+
+    /**
+     * One task with B read where it lies (see {@link PanelSource#inPlaceArray()}): no packing. Strips are the
+     * outer loop so that a strip's rows, once loaded, stay in L1 for every group of rows of A. Same slices, same
+     * order of products and sums as {@link #panel}: bit-identical results. Only a last, narrower strip is packed
+     * (its zero padding must not be read from beyond the row).
+     */
+    private static void panelInPlace(int i0, int rows, int j0, int cols, int k, float[] a, int aOff, int lda, PanelSource b,
+                                     float[] bArr, int[] rowOff, float[] c, int cOff, int ldc, boolean accumulate,
+                                     TileSink sink, PackSpace s) {
+        int fullStrips = cols / NR, tail = cols - fullStrips * NR, lastHeight = rows % MR, lastRow = rows - lastHeight;
+        for (int p0 = 0; p0 < k; p0 += KC) {
+            int depth = Math.min(KC, k - p0);
+            boolean acc = accumulate || p0 > 0;
+            if (lastHeight > 0) copyRows(a, aOff + lastRow * lda + p0, lda, lastHeight, depth, s.rows);
+            for (int st = 0; st <= fullStrips; st++) {
+                int j = st * NR, width = st < fullStrips ? NR : tail;
+                if (width == 0) break;
+                float[] src = bArr;
+                int[] offs = rowOff;
+                int col = j0 + j, base = p0;
+                if (width < NR) { // the ragged last strip, packed with zeros past the row's end
+                    packStrips(b, p0, depth, j0 + j, width, s);
+                    src = s.panel;
+                    offs = null;
+                }
+                for (int i = 0; i < rows; i += MR) {
+                    int height = Math.min(MR, rows - i), at = cOff + i * ldc + j;
+                    if (height == MR && width == NR) {
+                        microInPlace(depth, a, aOff + i * lda + p0, lda, bArr, rowOff, base, col, c, at, ldc, acc);
+                    } else {
+                        float[] ar = height < MR ? s.rows : a;
+                        int arOff = height < MR ? 0 : aOff + i * lda + p0, arLd = height < MR ? depth : lda;
+                        if (offs == null) {
+                            if (height == 1) microRow(depth, ar, arOff, src, 0, s.tile);
+                            else micro(depth, ar, arOff, arLd, src, 0, s.tile, 0, NR, false);
+                        } else if (height == 1) {
+                            microRowInPlace(depth, ar, arOff, bArr, rowOff, base, col, s.tile);
+                        } else {
+                            microInPlace(depth, ar, arOff, arLd, bArr, rowOff, base, col, s.tile, 0, NR, false);
+                        }
+                        mergeTile(s.tile, height, width, c, at, ldc, acc);
+                    }
+                }
+            }
+        }
+        if (sink != null)
+            for (int i = 0; i < rows; i += MR) sink.finish(c, cOff + i * ldc, ldc, i0 + i, j0, Math.min(MR, rows - i), cols);
     }
 
     /** B's depth x cols block as NR-wide strips, each depth x NR contiguous, the last one zero-padded. */
@@ -223,6 +286,49 @@ public final class Gemm {
         store(c30, c31, c, cOff + 3 * ldc, acc);
         store(c40, c41, c, cOff + 4 * ldc, acc);
         store(c50, c51, c, cOff + 5 * ldc, acc);
+    }
+
+    /** {@link #micro} with strip step p read in place: bArr[rowOff[base + p] + col ...]. */
+    private static void microInPlace(int k, float[] a, int aOff, int lda, float[] bArr, int[] rowOff, int base, int col,
+                                     float[] c, int cOff, int ldc, boolean acc) {
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
+        c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = FloatVector.zero(S);
+        int a0 = aOff, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda;
+        for (int p = 0; p < k; p++) {
+            int bp = rowOff[base + p] + col;
+            FloatVector b0 = FloatVector.fromArray(S, bArr, bp), b1 = FloatVector.fromArray(S, bArr, bp + VL);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
+            c00 = b0.fma(x, c00); c01 = b1.fma(x, c01);
+            x = FloatVector.broadcast(S, a[a1 + p]);
+            c10 = b0.fma(x, c10); c11 = b1.fma(x, c11);
+            x = FloatVector.broadcast(S, a[a2 + p]);
+            c20 = b0.fma(x, c20); c21 = b1.fma(x, c21);
+            x = FloatVector.broadcast(S, a[a3 + p]);
+            c30 = b0.fma(x, c30); c31 = b1.fma(x, c31);
+            x = FloatVector.broadcast(S, a[a4 + p]);
+            c40 = b0.fma(x, c40); c41 = b1.fma(x, c41);
+            x = FloatVector.broadcast(S, a[a5 + p]);
+            c50 = b0.fma(x, c50); c51 = b1.fma(x, c51);
+        }
+        store(c00, c01, c, cOff, acc);
+        store(c10, c11, c, cOff + ldc, acc);
+        store(c20, c21, c, cOff + 2 * ldc, acc);
+        store(c30, c31, c, cOff + 3 * ldc, acc);
+        store(c40, c41, c, cOff + 4 * ldc, acc);
+        store(c50, c51, c, cOff + 5 * ldc, acc);
+    }
+
+    /** {@link #microRow} with B read in place as in {@link #microInPlace}. */
+    private static void microRowInPlace(int k, float[] a, int aOff, float[] bArr, int[] rowOff, int base, int col, float[] tile) {
+        FloatVector c0 = FloatVector.zero(S), c1 = c0;
+        for (int p = 0; p < k; p++) {
+            int bp = rowOff[base + p] + col;
+            FloatVector x = FloatVector.broadcast(S, a[aOff + p]);
+            c0 = FloatVector.fromArray(S, bArr, bp).fma(x, c0);
+            c1 = FloatVector.fromArray(S, bArr, bp + VL).fma(x, c1);
+        }
+        c0.intoArray(tile, 0);
+        c1.intoArray(tile, VL);
     }
 
     /** The first row of {@link #micro} alone (into tile[0 .. NR)): a lone last row of A costs 2 FMAs a step, not 12. */

@@ -101,9 +101,14 @@ final class PaddedConv implements PanelSource {
     /** GEMM columns: every output row but the last carries wq - outW throw-away columns. */
     int columns() { return (outH - 1) * wq + outW; }
 
-    @Override public Segment row(int p, int j0, int cols, float[] buf) {
+    @Override public Segment row(int p, int j0, int cols, float[] buf) { return new Segment(padded, inPlaceOffset(p) + j0); }
+
+    /** The copy was just written and is read once per tap: cached, so the GEMM reads it in place. */
+    @Override public float[] inPlaceArray() { return padded; }
+
+    @Override public int inPlaceOffset(int p) {
         int ch = p / (kH * kW), dy = ((p / kW) % kH) * dilH, dx = (p % kW) * dilW;
-        return new Segment(padded, ch * plane + ((dy % sH) * sW + dx % sW) * phase + (dy / sH) * wq + dx / sW + j0);
+        return ch * plane + ((dy % sH) * sW + dx % sW) * phase + (dy / sH) * wq + dx / sW;
     }
 
     /**

@@ -9,6 +9,16 @@ interface PanelSource {
     /** The columns [j0, j0 + cols) of row p, either in place (returned array/offset) or written to buf. */
     Segment row(int p, int j0, int cols, float[] buf);
 
+    /**
+     * When every row p lies in place in one array that is likely to be cached (row p, column j at
+     * {@code inPlaceArray()[inPlaceOffset(p) + j]}, for every column), that array:
+     * the GEMM may then read B where it is instead of packing it. Null (the default) means: pack.
+     */
+    default float[] inPlaceArray() { return null; }
+
+    /** Where row p starts in {@link #inPlaceArray()}; only called when that is not null. */
+    default int inPlaceOffset(int p) { throw new UnsupportedOperationException(); }
+
     /** A view of a row segment: cols floats of {@code array} from {@code offset}. */
     record Segment(float[] array, int offset) {}
 

@@ -15,6 +15,8 @@ import org.magnet4j.tensor.Conv2dParams;
  * against the explicit path (im2col matrix, the same GEMM, then the separate epilogue pass): every output bit
  * equal, with and without bias, residual and ReLU, over kernel shapes, padding, dilation, K deeper than one
  * GEMM slice, row counts that are not multiples of the register tile and outputs wider than a GEMM panel.
+ * Up to {@link Gemm#IN_PLACE_MAX_M} output channels the GEMM reads B in place from the padded copy, above that it
+ * packs it: cases cover both (and one, seven, thirteen rows: the single-row kernels of each).
  */
 class PaddedConvTest {
     @ParameterizedTest(name = "c={0} h={1} w={2} k={3}x{4} stride={13},{14} pad={5},{6} dil={7},{8} out={9} bias={10} res={11} relu={12}")
@@ -33,7 +35,10 @@ class PaddedConvTest {
         "3, 40, 60, 7, 7, 3, 3, 1, 1, 8, true, false, true, 2, 2",         // ResNet's stem
         "16, 31, 32, 1, 1, 0, 0, 1, 1, 12, false, true, false, 2, 2",      // a strided 1x1: one phase read
         "4, 21, 30, 3, 3, 2, 2, 2, 2, 6, true, false, false, 2, 2",        // dilation 2 at stride 2
-        "5, 17, 40, 3, 5, 1, 2, 1, 1, 9, true, true, true, 3, 2"           // unequal strides
+        "5, 17, 40, 3, 5, 1, 2, 1, 1, 9, true, true, true, 3, 2",          // unequal strides
+        "18, 32, 64, 3, 3, 1, 1, 1, 1, 36, true, true, true, 1, 1",       // 36 rows: B packed
+        "40, 19, 70, 3, 3, 1, 1, 1, 1, 31, true, false, true, 2, 2",      // 31 rows, K = 360, packed, stride 2
+        "7, 15, 50, 3, 3, 1, 1, 1, 1, 13, false, false, true, 1, 1"       // 13 rows in place: a lone last row
     })
     void matchesExplicitPathBitForBit(int c, int h, int w, int kH, int kW, int pH, int pW, int dH, int dW, int out,
                                       boolean withBias, boolean withResidual, boolean relu, int sH, int sW) {
