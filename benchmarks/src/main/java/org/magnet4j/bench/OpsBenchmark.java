@@ -46,14 +46,25 @@ public class OpsBenchmark {
         noGrad = GradMode.noGrad();
     }
 
+    /**
+     * The previous convolution's output, released before the next one as a model's forward releases a consumed
+     * activation (Tensor.release): steady-state inference reuses output buffers instead of zeroing fresh ones.
+     */
+    Tensor lastConv;
+
+    private Tensor recycled(Tensor out) {
+        if (lastConv != null) lastConv.release();
+        return lastConv = out;
+    }
+
     /** 2*64*64*9*32768 = 2.42 GFLOP. */
-    @Benchmark public Tensor conv3x3() { return stem.conv2d(w3x3, null, Conv2dParams.of(1, 1, 1, 1)); }
+    @Benchmark public Tensor conv3x3() { return recycled(stem.conv2d(w3x3, null, Conv2dParams.of(1, 1, 1, 1))); }
 
     /** HRNet-W18's branch-1 3x3 18->18 (GEMM 18x32768x162): 2*18*162*32768 = 0.191 GFLOP. */
-    @Benchmark public Tensor conv3x3Branch1() { return branch1.conv2d(w3x3Branch1, null, Conv2dParams.of(1, 1, 1, 1)); }
+    @Benchmark public Tensor conv3x3Branch1() { return recycled(branch1.conv2d(w3x3Branch1, null, Conv2dParams.of(1, 1, 1, 1))); }
 
     /** 2*64*64*32768 = 0.27 GFLOP. */
-    @Benchmark public Tensor conv1x1() { return stem.conv2d(w1x1, null, Conv2dParams.of(1, 0, 1, 1)); }
+    @Benchmark public Tensor conv1x1() { return recycled(stem.conv2d(w1x1, null, Conv2dParams.of(1, 0, 1, 1))); }
 
     /** 19x256x512 -> 19x1024x2048: writes 160 MB. */
     @Benchmark public Tensor bilinearUpsample() { return Sampling.interpolate(probs, 1024, 2048, InterpMode.BILINEAR, false); }

@@ -16,6 +16,15 @@ public interface Backend {
     /** A zero-filled storage. */
     Storage allocate(DType dtype, int numel);
 
+    /**
+     * As {@link #allocate} for an output the caller overwrites entirely: the contents are unspecified (the
+     * backend may hand out memory given back by {@link #recycle}).
+     */
+    default Storage allocateUninitialized(DType dtype, int numel) { return allocate(dtype, numel); }
+
+    /** Takes back the memory of a storage that no tensor will use again ({@link Tensor#release()}); may ignore it. */
+    default void recycle(Storage storage) {}
+
     /** Copies a Java array (float[], double[], long[], int[], byte[] for uint8/bool, short[] for half types). */
     Storage upload(Object javaArray, DType dtype);
 

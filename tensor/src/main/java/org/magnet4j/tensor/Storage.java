@@ -5,9 +5,21 @@ package org.magnet4j.tensor;
  * Only the owning backend looks inside; everything else goes through {@link Backend}.
  */
 public abstract class Storage {
+    private static final java.lang.invoke.VarHandle HOLDERS;
+
+    static {
+        try {
+            HOLDERS = java.lang.invoke.MethodHandles.lookup().findVarHandle(Storage.class, "holders", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final Backend backend;
     private final DType dtype;
     private final int numel;
+    /** Tensors ever made over this storage (views never give theirs back: a count only grows). */
+    @SuppressWarnings("unused") private volatile int holders;
 
     protected Storage(Backend backend, DType dtype, int numel) {
         this.backend = backend;
@@ -19,4 +31,10 @@ public abstract class Storage {
     public final DType dtype() { return dtype; }
     public final int numel() { return numel; }
     public final Device device() { return backend.device(); }
+
+    /** Counts one more tensor over this storage. */
+    final void attach() { HOLDERS.getAndAdd(this, 1); }
+
+    /** Whether no more than one tensor was ever made over this storage: nothing else can see its memory. */
+    final boolean exclusive() { return holders <= 1; }
 }

@@ -18,8 +18,10 @@ public final class Tensor {
     private boolean requiresGrad;
     private Tensor grad;
     private GradNode gradNode;
+    private boolean released;
 
     public Tensor(Storage storage, int[] shape, int[] strides, int offset) {
+        storage.attach();
         this.storage = storage;
         this.shape = shape;
         this.strides = strides;
@@ -110,7 +112,27 @@ public final class Tensor {
 
     public int offset() { return offset; }
 
-    public Storage storage() { return storage; }
+    public Storage storage() {
+        if (released) throw new TensorException("tensor " + Shapes.str(shape) + " was used after release()");
+        return storage;
+    }
+
+    /**
+     * For inference code that knows this intermediate is dead: hands its memory back to the backend, which may
+     * give it to a later op's output instead of allocating (and zeroing) a fresh buffer. Only when no gradient
+     * is being recorded and this tensor is the only one ever made over its storage (no view can see the
+     * memory); otherwise nothing happens. Afterwards any use of this tensor throws.
+     *
+     * @return whether the memory was handed back
+     */
+    public boolean release() {
+        if (released || GradMode.isEnabled() || requiresGrad || gradNode != null || !storage.exclusive()) return false;
+        released = true;
+        storage.backend().recycle(storage);
+        return true;
+    }
+
+    public boolean isReleased() { return released; }
 
     public DType dtype() { return storage.dtype(); }
 
@@ -185,7 +207,7 @@ public final class Tensor {
     public void backward(Tensor gradOutput) { Autograd.backward(this, gradOutput); }
 
     /** The same data, cut from the tape. */
-    public Tensor detach() { return new Tensor(storage, shape, strides, offset); }
+    public Tensor detach() { return new Tensor(storage(), shape, strides, offset); }
 
     // ---- conversion -----------------------------------------------------------------------------------------
     public Tensor to(DType dtype) {

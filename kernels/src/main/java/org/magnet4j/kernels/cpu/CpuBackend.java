@@ -16,6 +16,8 @@ import org.magnet4j.tensor.UnaryOp;
 
 /** The pure-Java backend: heap arrays, one shared thread pool, Vector API in the hot kernels. */
 public final class CpuBackend implements Backend {
+    private final FloatArrayPool pool = FloatArrayPool.forThisHeap();
+
     @Override public Device device() { return Device.CPU; }
 
     @Override public Storage allocate(DType dtype, int numel) {
@@ -24,6 +26,21 @@ public final class CpuBackend implements Backend {
 
     /** A new contiguous, zero-filled tensor. */
     Tensor empty(DType dtype, int... shape) { return Tensor.of(allocate(dtype, Shapes.numel(shape)), shape); }
+
+    /** A new contiguous tensor with unspecified contents (perhaps a released tensor's): every element must be written. */
+    Tensor uninitialized(DType dtype, int... shape) { return Tensor.of(allocateUninitialized(dtype, Shapes.numel(shape)), shape); }
+
+    @Override public Storage allocateUninitialized(DType dtype, int numel) {
+        float[] a = dtype == DType.FLOAT32 && numel >= FloatArrayPool.MIN_LENGTH ? pool.take(numel) : null;
+        return a == null ? allocate(dtype, numel) : new CpuStorage(this, dtype, a, numel);
+    }
+
+    @Override public void recycle(Storage storage) {
+        if (storage instanceof CpuStorage s && s.array instanceof float[] a && a.length == s.numel()) pool.give(a);
+    }
+
+    /** Bytes of released float32 buffers waiting for reuse. */
+    public long pooledBytes() { return pool.pooledBytes(); }
 
     @Override public Storage upload(Object javaArray, DType dtype) {
         Class<?> want = CpuStorage.arrayClass(dtype);

@@ -12,7 +12,7 @@ final class ElementwiseKernels {
     private static final int GRAIN = 16384;
 
     static Tensor unary(CpuBackend b, UnaryOp op, Tensor x, double s) {
-        Tensor out = b.empty(x.dtype(), x.shape());
+        Tensor out = b.uninitialized(x.dtype(), x.shape());
         Rows rx = Rows.coalesced(x)[0];
         int inner = rx.inner, xi = rx.innerStride;
         if (x.dtype() == DType.FLOAT32) {
@@ -78,7 +78,7 @@ final class ElementwiseKernels {
     }
 
     static Tensor binary(CpuBackend b, BinaryOp op, Tensor x, Tensor y) {
-        Tensor out = b.empty(op.isComparison() ? DType.BOOL : x.dtype(), x.shape());
+        Tensor out = b.uninitialized(op.isComparison() ? DType.BOOL : x.dtype(), x.shape());
         Rows[] rr = Rows.coalesced(x, y);
         Rows rx = rr[0], ry = rr[1];
         int inner = rx.inner, xi = rx.innerStride, yi = ry.innerStride;

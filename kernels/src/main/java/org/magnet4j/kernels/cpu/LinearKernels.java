@@ -89,7 +89,7 @@ final class LinearKernels {
         int o = w.size(0), kH = w.size(2), kW = w.size(3), g = p.groups();
         int oh = p.outH(h, kH), ow = p.outW(wd, kW), l = oh * ow;
         int cg = c / g, og = o / g, kk = cg * kH * kW;
-        Tensor out = be.empty(x.dtype(), n, o, oh, ow);
+        Tensor out = be.uninitialized(x.dtype(), n, o, oh, ow);
         Ops ops = ops(x.dtype());
         boolean direct = isPointwise(kH, kW, p);
         boolean implicit = !direct && x.dtype() == DType.FLOAT32;

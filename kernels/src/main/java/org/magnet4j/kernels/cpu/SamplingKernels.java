@@ -98,7 +98,7 @@ final class SamplingKernels {
         Tensor xc = x.contiguous();
         int n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3), xo = xc.offset();
         Axis ay = axis(h, oh, mode, alignCorners, sh, f32), ax = axis(w, ow, mode, alignCorners, sw, f32);
-        Tensor out = be.empty(x.dtype(), n, c, oh, ow);
+        Tensor out = be.uninitialized(x.dtype(), n, c, oh, ow);
         int[] y0 = ay.i0(), y1 = ay.i1(), x0 = ax.i0(), x1 = ax.i1();
         int grain = Math.max(1, 8192 / ow);
         if (f32) {

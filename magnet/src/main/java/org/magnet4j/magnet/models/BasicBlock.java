@@ -23,6 +23,8 @@ public final class BasicBlock extends FoldableModule {
 
     @Override public Tensor forward(Tensor x) {
         Tensor out = c1.applyRelu(x);
-        return c2.applyAddRelu(out, x);
+        Tensor y = c2.applyAddRelu(out, x);
+        out.release(); // inference: its memory serves a later output
+        return y;
     }
 }

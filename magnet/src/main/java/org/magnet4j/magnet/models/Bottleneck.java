@@ -37,9 +37,13 @@ public final class Bottleneck extends FoldableModule {
     }
 
     @Override public Tensor forward(Tensor x) {
-        Tensor out = c1.applyRelu(x);
-        out = c2.applyRelu(out);
+        Tensor out1 = c1.applyRelu(x);
+        Tensor out2 = c2.applyRelu(out1);
+        out1.release(); // inference: intermediates' memory serves later outputs
         Tensor residual = downsample == null ? x : downsample.forward(x);
-        return c3.applyAddRelu(out, residual);
+        Tensor y = c3.applyAddRelu(out2, residual);
+        out2.release();
+        if (residual != x) residual.release();
+        return y;
     }
 }

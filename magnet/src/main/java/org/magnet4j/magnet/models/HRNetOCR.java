@@ -2,6 +2,7 @@ package org.magnet4j.magnet.models;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.magnet4j.nn.Module;
 import org.magnet4j.nn.layers.BatchNorm2d;
 import org.magnet4j.nn.layers.Conv2d;
@@ -108,37 +109,73 @@ public final class HRNetOCR extends FoldableModule {
     }
 
     private static List<Tensor> run(ModuleList<HighResolutionModule> stage, List<Tensor> x) {
-        for (HighResolutionModule m : stage) x = m.forward(x);
+        for (HighResolutionModule m : stage) {
+            List<Tensor> next = m.forward(x);
+            releaseUnless(x, next);
+            x = next;
+        }
         return x;
+    }
+
+    /**
+     * In inference, gives back the memory of the tensors of {@code done} that are not in {@code kept} (the same
+     * objects pass through absent transitions). Callers pass only tensors this forward made.
+     */
+    private static void releaseUnless(List<Tensor> done, List<Tensor> kept) {
+        for (Tensor t : done) {
+            boolean passed = false;
+            for (Tensor k : kept) passed |= k == t;
+            if (!passed) t.release();
+        }
     }
 
     /** The concatenated multi-resolution features [N, headChannels, H, W] (H, W: the input size, stride-1 stem). */
     public Tensor features(Tensor image) {
         if (image.dim() != 4 || image.size(1) != 3) throw new TensorException("HRNetOCR: input must be [N,3,H,W], got " + image.describe());
-        Tensor x = stem1.applyRelu(image);
-        x = stem2.applyRelu(x);
-        x = layer1.forward(x);
-        List<Tensor> y = run(stage2, transit(transition1, List.of(x)));
-        y = run(stage3, transit(transition2, y));
-        y = run(stage4, transit(transition3, y));
+        // In inference every intermediate's memory is released as soon as it is consumed (Tensor.release).
+        Tensor s1 = stem1.applyRelu(image), s2 = stem2.applyRelu(s1);
+        s1.release();
+        Tensor x = layer1.forward(s2);
+        if (x != s2) s2.release();
+        List<Tensor> y = List.of(x);
+        for (var st : List.of(Map.entry(transition1, stage2), Map.entry(transition2, stage3), Map.entry(transition3, stage4))) {
+            List<Tensor> in = transit(st.getKey(), y);
+            releaseUnless(y, in);
+            y = run(st.getValue(), in);
+        }
         int h = y.get(0).size(2), w = y.get(0).size(3);
         List<Tensor> parts = new ArrayList<>(y.size());
         parts.add(y.get(0));
-        for (int i = 1; i < y.size(); i++) parts.add(Layers.resizeBilinear(y.get(i), h, w, true));
-        return Tensor.cat(parts, 1);
+        for (int i = 1; i < y.size(); i++) {
+            Tensor part = Layers.resizeBilinear(y.get(i), h, w, true);
+            parts.add(part);
+            if (part != y.get(i)) y.get(i).release();
+        }
+        Tensor feats = Tensor.cat(parts, 1);
+        for (Tensor t : parts) t.release();
+        return feats;
     }
 
     /** The combined output and both heads, each upsampled to the input size (align_corners=True). */
     public Outputs forwardAll(Tensor image) {
         Tensor feats = features(image);
-        Tensor aux = auxHead.forward(feats);
+        Tensor auxLow = auxHead.forward(feats);
         Tensor ocrFeats = conv3x3Ocr.forward(feats);
-        Tensor context = gather.forward(ocrFeats, aux);
-        Tensor main = clsHead.forward(distri.forward(ocrFeats, context));
+        feats.release();
+        Tensor context = gather.forward(ocrFeats, auxLow);
+        Tensor augmented = distri.forward(ocrFeats, context);
+        ocrFeats.release();
+        context.release();
+        Tensor mainLow = clsHead.forward(augmented);
+        augmented.release();
         int h = image.size(2), w = image.size(3);
-        main = Layers.resizeBilinear(main, h, w, true);
-        aux = Layers.resizeBilinear(aux, h, w, true);
-        Tensor out = main.add(aux.mul(AUX_WEIGHT)).div(1 + AUX_WEIGHT);
+        Tensor main = Layers.resizeBilinear(mainLow, h, w, true), aux = Layers.resizeBilinear(auxLow, h, w, true);
+        if (main != mainLow) mainLow.release();
+        if (aux != auxLow) auxLow.release();
+        Tensor weighted = aux.mul(AUX_WEIGHT), sum = main.add(weighted);
+        weighted.release();
+        Tensor out = sum.div(1 + AUX_WEIGHT);
+        sum.release();
         return new Outputs(out, main, aux);
     }
 

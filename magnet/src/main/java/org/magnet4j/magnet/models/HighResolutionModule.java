@@ -51,6 +51,11 @@ public final class HighResolutionModule extends Module {
         }
     }
 
+    /** In inference, gives back the memory of t, a tensor this forward made, unless it is the tensor it came from. */
+    private static void releaseIntermediate(Tensor t, Tensor source) {
+        if (t != source) t.release();
+    }
+
     public List<Tensor> forward(List<Tensor> x) {
         if (x.size() != n) throw new IllegalArgumentException("HighResolutionModule: " + n + " branches, got " + x.size() + " inputs");
         List<Tensor> y = new ArrayList<>(n);
@@ -62,12 +67,22 @@ public final class HighResolutionModule extends Module {
             int h = y.get(i).size(2), w = y.get(i).size(3);
             Tensor s = i == 0 ? y.get(0) : row.get(0).forward(y.get(0));
             for (int j = 1; j < n; j++) {
-                if (j == i) s = s.add(y.get(j));
-                else if (j > i) s = s.add(Layers.resizeBilinear(row.get(j).forward(y.get(j)), h, w, true));
-                else s = s.add(row.get(j).forward(y.get(j)));
+                Tensor t;
+                if (j == i) t = y.get(j);
+                else if (j > i) {
+                    Tensor narrow = row.get(j).forward(y.get(j));
+                    t = Layers.resizeBilinear(narrow, h, w, true);
+                    if (t != narrow) releaseIntermediate(narrow, y.get(j));
+                } else t = row.get(j).forward(y.get(j));
+                Tensor sum = s.add(t);
+                releaseIntermediate(s, y.get(0));
+                if (j != i) releaseIntermediate(t, y.get(j));
+                s = sum;
             }
             fused.add(s.relu());
+            releaseIntermediate(s, y.get(0));
         }
+        for (int j = 0; j < n; j++) releaseIntermediate(y.get(j), x.get(j)); // branch outputs, not our inputs
         return fused;
     }
 }

@@ -17,8 +17,18 @@ public class Sequential extends Module {
 
     public int size() { return layers.size(); }
 
+    /**
+     * Each layer's output feeds the next; in inference the outputs in between are released once the next layer
+     * has run (see {@link Tensor#release()}: a no-op while gradients are recorded or when anything else shares
+     * the memory), so a forward keeps one activation alive per stage, not one per layer.
+     */
     @Override public Tensor forward(Tensor x) {
-        for (Module m : layers) x = m.forward(x);
-        return x;
+        Tensor cur = x;
+        for (Module m : layers) {
+            Tensor next = m.forward(cur);
+            if (cur != x && next != cur) cur.release();
+            cur = next;
+        }
+        return cur;
     }
 }

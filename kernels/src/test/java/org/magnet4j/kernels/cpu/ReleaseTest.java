@@ -1,0 +1,115 @@
+package org.magnet4j.kernels.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.magnet4j.tensor.Conv2dParams;
+import org.magnet4j.tensor.GradMode;
+import org.magnet4j.tensor.Tensor;
+import org.magnet4j.tensor.TensorException;
+
+/**
+ * Tensor.release() and the CPU backend's buffer reuse: a released activation's array serves the next output of
+ * its length (with correct values: outputs overwrite every element), nothing shared or recorded for autograd is
+ * ever handed back, and a released tensor refuses further use with a clear error instead of reading memory that
+ * now belongs to another tensor.
+ */
+class ReleaseTest {
+    private static final int C = 4, H = 128, W = 128; // 65,536 floats: large enough to be pooled
+
+    private static float[] array(Tensor t) { return (float[]) ((CpuStorage) t.storage()).array; }
+
+    @Test
+    void aReleasedBufferServesTheNextOutputOfItsLengthWithCorrectValues() {
+        Tensor x = Tensor.randn(new SplittableRandom(1), 1, C, H, W);
+        try (var g = GradMode.noGrad()) {
+            Tensor doubled = x.mul(2);
+            float[] buffer = array(doubled);
+            assertTrue(doubled.release());
+            Tensor shifted = x.add(1.0); // same length: gets the released array, every element rewritten
+            assertSame(buffer, array(shifted));
+            float[] xs = x.toFloatArray(), got = shifted.toFloatArray();
+            for (int i = 0; i < xs.length; i++) assertEquals(xs[i] + 1f, got[i], 0f, "element " + i);
+
+            Tensor w = Tensor.randn(new SplittableRandom(2), C, C, 3, 3);
+            Tensor want = x.conv2d(w, null, Conv2dParams.of(1, 1, 1, 1));
+            float[] wantBits = want.toFloatArray();
+            assertTrue(shifted.release());
+            Tensor again = x.conv2d(w, null, Conv2dParams.of(1, 1, 1, 1)); // a convolution over stale contents
+            assertSame(buffer, array(again));
+            assertArrayEquals(wantBits, again.toFloatArray());
+        }
+    }
+
+    @Test
+    void aReleasedTensorRefusesUseByName() {
+        try (var g = GradMode.noGrad()) {
+            Tensor t = Tensor.randn(new SplittableRandom(3), 1, C, H, W).relu();
+            assertTrue(t.release());
+            assertTrue(t.isReleased());
+            assertFalse(t.release()); // twice: nothing more to give
+            TensorException e = assertThrows(TensorException.class, () -> t.add(1.0));
+            assertTrue(e.getMessage().contains("used after release()"), e.getMessage());
+        }
+    }
+
+    @Test
+    void nothingSharedOrRecordedIsHandedBack() {
+        Tensor x = Tensor.randn(new SplittableRandom(4), 1, C, H, W);
+        try (var g = GradMode.noGrad()) {
+            Tensor y = x.relu();
+            Tensor view = y.reshape(C, H * W); // a second tensor over the same memory
+            assertFalse(y.release());
+            assertFalse(y.isReleased());
+            assertEquals(view.sum().item(), y.sum().item());
+            assertFalse(x.relu().detach().release()); // detach makes a second tensor over the storage as well
+        }
+        Tensor recorded = x.relu(); // gradient mode on: autograd may still need any tensor
+        assertFalse(recorded.release());
+        Tensor leaf = Tensor.randn(new SplittableRandom(5), 1, C, H, W).requiresGrad(true);
+        try (var g = GradMode.noGrad()) {
+            assertFalse(leaf.release());
+        }
+    }
+
+    @Test
+    void thePoolKeepsOnlyLargeArraysUpToItsCapacity() {
+        int n = FloatArrayPool.MIN_LENGTH;
+        FloatArrayPool pool = new FloatArrayPool(3L * 4 * n);
+        float[] a = new float[n], b = new float[n], c = new float[n], d = new float[n];
+        pool.give(a);
+        pool.give(b);
+        pool.give(c);
+        pool.give(d); // over capacity: left to the collector
+        pool.give(new float[n - 1]); // too small to be worth pooling
+        assertEquals(3L * 4 * n, pool.pooledBytes());
+        assertNull(pool.take(n - 1));
+        assertSame(c, pool.take(n)); // the most recently given first
+        assertSame(b, pool.take(n));
+        assertSame(a, pool.take(n));
+        assertNull(pool.take(n));
+        assertEquals(0, pool.pooledBytes());
+        FloatArrayPool off = new FloatArrayPool(0);
+        off.give(a);
+        assertNull(off.take(n));
+    }
+
+    @Test
+    void freshOutputsAreNotTheReleasedOnesOfOtherLengths() {
+        try (var g = GradMode.noGrad()) {
+            Tensor t = Tensor.randn(new SplittableRandom(6), 1, C, H, W).relu();
+            float[] buffer = array(t);
+            t.release();
+            Tensor other = Tensor.randn(new SplittableRandom(7), 1, C + 1, H, W).relu();
+            assertNotSame(buffer, array(other));
+        }
+    }
+}
