@@ -23,13 +23,16 @@ final class Indexing {
         }
         int[] shape = first.shape();
         shape[d] = total;
-        Tensor out = Tensor.zeros(first.device(), first.dtype(), shape);
+        Tensor out = Tensor.uninitialized(first.device(), first.dtype(), shape); // the parts fill every element
         int[] sizes = new int[parts.size()];
         int at = 0;
         for (int i = 0; i < parts.size(); i++) {
             Tensor t = parts.get(i);
             sizes[i] = t.shapeRef()[d];
-            first.backend().copyInto(t, out.narrow(d, at, sizes[i]).detach());
+            Tensor slot = out.narrow(d, at, sizes[i]), dst = slot.detach();
+            first.backend().copyInto(t, dst);
+            dst.release(); // in inference: so that out alone holds its memory and can hand it back in turn
+            slot.release();
             at += sizes[i];
         }
         if (!first.dtype().isFloating()) return out;

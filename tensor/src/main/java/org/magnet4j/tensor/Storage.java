@@ -18,7 +18,7 @@ public abstract class Storage {
     private final Backend backend;
     private final DType dtype;
     private final int numel;
-    /** Tensors ever made over this storage (views never give theirs back: a count only grows). */
+    /** Tensors made over this storage and not yet released (a view that is dropped without release() counts forever). */
     @SuppressWarnings("unused") private volatile int holders;
 
     protected Storage(Backend backend, DType dtype, int numel) {
@@ -35,6 +35,6 @@ public abstract class Storage {
     /** Counts one more tensor over this storage. */
     final void attach() { HOLDERS.getAndAdd(this, 1); }
 
-    /** Whether no more than one tensor was ever made over this storage: nothing else can see its memory. */
-    final boolean exclusive() { return holders <= 1; }
+    /** Counts one tensor less; returns how many remain: at zero no tensor can see this memory any more. */
+    final int detach() { return (int) HOLDERS.getAndAdd(this, -1) - 1; }
 }

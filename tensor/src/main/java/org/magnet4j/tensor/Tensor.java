@@ -44,6 +44,11 @@ public final class Tensor {
         return of(Backends.get(device).allocate(dtype, Shapes.numel(shape)), shape);
     }
 
+    /** A tensor whose every element the caller writes: its memory may be a released tensor's (see {@link #release()}). */
+    static Tensor uninitialized(Device device, DType dtype, int... shape) {
+        return of(Backends.get(device).allocateUninitialized(dtype, Shapes.numel(shape)), shape);
+    }
+
     public static Tensor full(Device device, DType dtype, double value, int... shape) {
         Tensor t = zeros(device, dtype, shape);
         if (value != 0) t.backend().fill(t, value);
@@ -118,16 +123,18 @@ public final class Tensor {
     }
 
     /**
-     * For inference code that knows this intermediate is dead: hands its memory back to the backend, which may
-     * give it to a later op's output instead of allocating (and zeroing) a fresh buffer. Only when no gradient
-     * is being recorded and this tensor is the only one ever made over its storage (no view can see the
-     * memory); otherwise nothing happens. Afterwards any use of this tensor throws.
+     * For inference code that knows this tensor object is dead: marks it so (any later use throws), and once
+     * every tensor made over its storage (views included) has been released, hands the memory back to the
+     * backend, which may give it to a later op's output instead of allocating (and zeroing) a fresh buffer.
+     * A view that is dropped without release() keeps the memory from ever being handed back: never too early.
+     * Does nothing while gradients are recorded, or for a tensor that requires or carries a gradient record.
      *
-     * @return whether the memory was handed back
+     * @return whether the memory was handed back now
      */
     public boolean release() {
-        if (released || GradMode.isEnabled() || requiresGrad || gradNode != null || !storage.exclusive()) return false;
+        if (released || GradMode.isEnabled() || requiresGrad || gradNode != null) return false;
         released = true;
+        if (storage.detach() != 0) return false;
         storage.backend().recycle(storage);
         return true;
     }
@@ -234,7 +241,7 @@ public final class Tensor {
 
     /** A contiguous copy. */
     @Override public Tensor clone() {
-        Tensor out = zeros(device(), dtype(), shape);
+        Tensor out = uninitialized(device(), dtype(), shape);
         backend().copyInto(this, out);
         return Autograd.record(out, "clone", g -> new Tensor[] {g}, this);
     }

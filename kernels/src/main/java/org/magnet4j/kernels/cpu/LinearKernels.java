@@ -61,6 +61,11 @@ final class LinearKernels {
 
     private static Ops ops(DType t) { return t == DType.FLOAT32 ? F32 : F64; }
 
+    /** A contiguous copy made here is dead after the kernel: in inference its memory serves later outputs. */
+    private static void releaseCopy(Tensor copy, Tensor original) {
+        if (copy != null && copy != original) copy.release();
+    }
+
     private static Object arr(Tensor t) { return ((CpuStorage) t.storage()).array; }
 
     static Tensor matmul(CpuBackend be, Tensor a, Tensor b) {
@@ -70,6 +75,8 @@ final class LinearKernels {
         Ops o = ops(a.dtype());
         for (int i = 0; i < batch; i++)
             o.gemm(m, n, k, arr(ac), ac.offset() + i * m * k, k, arr(bc), bc.offset() + i * k * n, n, arr(out), i * m * n, n, false);
+        releaseCopy(ac, a);
+        releaseCopy(bc, b);
         return out;
     }
 
@@ -124,6 +131,10 @@ final class LinearKernels {
                 ops.gemm(og, l, kk, wa, wc.offset() + gi * og * kk, kk, bsrc, bOff, l, oa, (img * o + gi * og) * l, l, false);
                 ConvEpilogue.apply(oa, img * o + gi * og, og, l, o, bc == null ? null : arr(bc), bc == null ? 0 : bc.offset(), res, relu);
             }
+        releaseCopy(xc, x);
+        releaseCopy(wc, w);
+        releaseCopy(bc, bias);
+        releaseCopy(rc, residual);
         return out;
     }
 

@@ -18,9 +18,9 @@ import org.magnet4j.tensor.TensorException;
 
 /**
  * Tensor.release() and the CPU backend's buffer reuse: a released activation's array serves the next output of
- * its length (with correct values: outputs overwrite every element), nothing shared or recorded for autograd is
- * ever handed back, and a released tensor refuses further use with a clear error instead of reading memory that
- * now belongs to another tensor.
+ * its length (with correct values: outputs overwrite every element), memory goes back only when every tensor
+ * over it (views included) has been released, nothing recorded for autograd is ever handed back, and a released
+ * tensor refuses further use with a clear error instead of reading memory that now belongs to another tensor.
  */
 class ReleaseTest {
     private static final int C = 4, H = 128, W = 128; // 65,536 floats: large enough to be pooled
@@ -62,21 +62,38 @@ class ReleaseTest {
     }
 
     @Test
-    void nothingSharedOrRecordedIsHandedBack() {
+    void memoryGoesBackOnlyWhenEveryTensorOverItIsReleased() {
         Tensor x = Tensor.randn(new SplittableRandom(4), 1, C, H, W);
         try (var g = GradMode.noGrad()) {
             Tensor y = x.relu();
+            float[] buffer = array(y);
             Tensor view = y.reshape(C, H * W); // a second tensor over the same memory
-            assertFalse(y.release());
-            assertFalse(y.isReleased());
-            assertEquals(view.sum().item(), y.sum().item());
-            assertFalse(x.relu().detach().release()); // detach makes a second tensor over the storage as well
+            double sum = view.sum().item();
+            assertFalse(y.release()); // y is dead, but the view still reads the memory
+            assertTrue(y.isReleased());
+            Tensor other = x.add(2.0); // so a new output of that length must not get it
+            assertNotSame(buffer, array(other));
+            assertEquals(sum, view.sum().item());
+            assertTrue(view.release()); // the last one: now it goes back
+            assertSame(buffer, array(x.add(3.0)));
+
+            Tensor kept = x.relu();
+            Tensor dropped = kept.detach(); // a view never released: the memory can never go back
+            assertFalse(kept.release());
+            assertTrue(dropped.sum().item() >= 0);
         }
+    }
+
+    @Test
+    void nothingRecordedForAutogradIsHandedBack() {
+        Tensor x = Tensor.randn(new SplittableRandom(8), 1, C, H, W);
         Tensor recorded = x.relu(); // gradient mode on: autograd may still need any tensor
         assertFalse(recorded.release());
+        assertFalse(recorded.isReleased());
         Tensor leaf = Tensor.randn(new SplittableRandom(5), 1, C, H, W).requiresGrad(true);
         try (var g = GradMode.noGrad()) {
             assertFalse(leaf.release());
+            assertFalse(leaf.isReleased());
         }
     }
 

@@ -33,8 +33,13 @@ public final class ConvBnReluStack extends FoldableModule {
     }
 
     @Override public Tensor forward(Tensor x) {
-        for (ConvBn p : pairs) x = p.applyRelu(x);
-        return dropout == null ? x : dropout.forward(x);
+        Tensor cur = x;
+        for (ConvBn p : pairs) {
+            Tensor next = p.applyRelu(cur);
+            if (cur != x) cur.release(); // inference: the intermediate's memory serves a later output
+            cur = next;
+        }
+        return dropout == null ? cur : dropout.forward(cur);
     }
 
     /** BNReLU: Sequential(BN, ReLU); a naming level, run by the owner. */

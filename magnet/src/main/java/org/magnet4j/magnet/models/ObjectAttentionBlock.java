@@ -24,11 +24,28 @@ public final class ObjectAttentionBlock extends Module {
     /** x [N,C,H,W] pixel features, proxy [N,C,K,1] object-region features → [N,C,H,W]. */
     public Tensor forward(Tensor x, Tensor proxy) {
         int n = x.size(0), h = x.size(2), w = x.size(3);
-        Tensor query = fPixel.forward(x).reshape(n, keyChannels, -1).permute(0, 2, 1);   // N x HW x Ck
-        Tensor key = fObject.forward(proxy).reshape(n, keyChannels, -1);                  // N x Ck x K
-        Tensor value = fDown.forward(proxy).reshape(n, keyChannels, -1).permute(0, 2, 1); // N x K x Ck
-        Tensor sim = query.matmul(key).mul(Math.pow(keyChannels, -0.5)).softmax(-1);      // N x HW x K
-        Tensor context = sim.matmul(value).permute(0, 2, 1).contiguous().reshape(n, keyChannels, h, w);
-        return fUp.forward(context);
+        // In inference every tensor made here is released once consumed (views too: the memory goes back when
+        // the last tensor over it is released).
+        Tensor pixels = fPixel.forward(x), pixelRows = pixels.reshape(n, keyChannels, -1);
+        Tensor query = pixelRows.permute(0, 2, 1);                                        // N x HW x Ck
+        Tensor objects = fObject.forward(proxy), key = objects.reshape(n, keyChannels, -1); // N x Ck x K
+        Tensor down = fDown.forward(proxy), downRows = down.reshape(n, keyChannels, -1);
+        Tensor value = downRows.permute(0, 2, 1);                                         // N x K x Ck
+        Tensor scores = query.matmul(key);                                                // N x HW x K
+        release(pixels, pixelRows, query, objects, key);
+        Tensor scaled = scores.mul(Math.pow(keyChannels, -0.5));
+        Tensor sim = scaled.softmax(-1);
+        release(scores, scaled);
+        Tensor weighted = sim.matmul(value), byChannel = weighted.permute(0, 2, 1);       // N x Ck x HW
+        release(sim, down, downRows, value);
+        Tensor packed = byChannel.contiguous(), context = packed.reshape(n, keyChannels, h, w);
+        Tensor out = fUp.forward(context);
+        release(weighted, byChannel, packed, context);
+        return out;
+    }
+
+    private static void release(Tensor... dead) {
+        java.util.IdentityHashMap<Tensor, Boolean> seen = new java.util.IdentityHashMap<>();
+        for (Tensor t : dead) if (seen.put(t, Boolean.TRUE) == null) t.release(); // a view may be its own source
     }
 }

@@ -21,6 +21,10 @@ public final class SpatialOCR extends Module {
 
     public Tensor forward(Tensor feats, Tensor proxy) {
         Tensor context = objectContext.forward(feats, proxy);
-        return convBnDropout.forward(Tensor.cat(List.of(context, feats), 1));
+        Tensor both = Tensor.cat(List.of(context, feats), 1);
+        context.release(); // inference: both intermediates' memory serves later outputs
+        Tensor out = convBnDropout.forward(both);
+        both.release();
+        return out;
     }
 }
