@@ -8,8 +8,8 @@ import java.util.Map;
  * float32 buffers given back by released tensors, kept for the next output of the same length. A forward
  * pass asks for the same few sizes again and again (a branch's activations), so reusing them saves zeroing
  * fresh arrays and keeps the young generation from filling with dead activations (copied at every young
- * collection while a forward still holds them). Bounded: buffers beyond {@link #capacityBytes} are left to
- * the collector. Small arrays are not worth pooling (TLAB allocation is cheaper than a lock).
+ * collection while a forward still holds them). Bounded by {@link #capacityBytes}: the oldest buffers are left to
+ * the collector first. Small arrays are not worth pooling (TLAB allocation is cheaper than a lock).
  */
 final class FloatArrayPool {
     /** Below this many floats (256 KB) a fresh array costs less than the pool's bookkeeping. */
@@ -17,6 +17,8 @@ final class FloatArrayPool {
 
     private final long capacityBytes;
     private final Map<Integer, ArrayDeque<float[]>> free = new HashMap<>();
+    /** Every pooled buffer, oldest given first. */
+    private final ArrayDeque<float[]> byAge = new ArrayDeque<>();
     private long pooledBytes;
 
     FloatArrayPool(long capacityBytes) { this.capacityBytes = capacityBytes; }
@@ -31,15 +33,35 @@ final class FloatArrayPool {
     synchronized float[] take(int n) {
         ArrayDeque<float[]> q = free.get(n);
         float[] a = q == null ? null : q.pollLast(); // the most recently released: likeliest still in cache
-        if (a != null) pooledBytes -= 4L * n;
+        if (a != null) {
+            pooledBytes -= 4L * n;
+            removeByIdentity(byAge, a);
+        }
         return a;
     }
 
-    /** Keeps a for a later {@link #take} of its length, unless that would pass the capacity. */
+    /**
+     * Keeps a for a later {@link #take} of its length. Over capacity, the buffers given longest ago go to the
+     * collector first: sizes the work has moved on from (an earlier pipeline stage's) make room for current ones.
+     */
     synchronized void give(float[] a) {
-        if (a.length < MIN_LENGTH || pooledBytes + 4L * a.length > capacityBytes) return;
+        if (a.length < MIN_LENGTH || 4L * a.length > capacityBytes) return;
+        while (pooledBytes + 4L * a.length > capacityBytes) {
+            float[] old = byAge.pollFirst();
+            removeByIdentity(free.get(old.length), old);
+            pooledBytes -= 4L * old.length;
+        }
         free.computeIfAbsent(a.length, k -> new ArrayDeque<>()).addLast(a);
+        byAge.addLast(a);
         pooledBytes += 4L * a.length;
+    }
+
+    private static void removeByIdentity(ArrayDeque<float[]> q, float[] a) {
+        for (var it = q.iterator(); it.hasNext(); )
+            if (it.next() == a) {
+                it.remove();
+                return;
+            }
     }
 
     synchronized long pooledBytes() { return pooledBytes; }

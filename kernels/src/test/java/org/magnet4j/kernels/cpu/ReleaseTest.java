@@ -98,21 +98,22 @@ class ReleaseTest {
     }
 
     @Test
-    void thePoolKeepsOnlyLargeArraysUpToItsCapacity() {
+    void thePoolKeepsOnlyLargeArraysUpToItsCapacityDroppingTheOldest() {
         int n = FloatArrayPool.MIN_LENGTH;
         FloatArrayPool pool = new FloatArrayPool(3L * 4 * n);
-        float[] a = new float[n], b = new float[n], c = new float[n], d = new float[n];
+        float[] a = new float[n], b = new float[n], c = new float[2 * n], d = new float[n];
         pool.give(a);
         pool.give(b);
-        pool.give(c);
-        pool.give(d); // over capacity: left to the collector
+        pool.give(c); // over capacity: a, the oldest, goes to make room
         pool.give(new float[n - 1]); // too small to be worth pooling
+        pool.give(new float[4 * n]); // larger than the whole pool
         assertEquals(3L * 4 * n, pool.pooledBytes());
         assertNull(pool.take(n - 1));
-        assertSame(c, pool.take(n)); // the most recently given first
         assertSame(b, pool.take(n));
-        assertSame(a, pool.take(n));
         assertNull(pool.take(n));
+        pool.give(d);
+        assertSame(c, pool.take(2 * n));
+        assertSame(d, pool.take(n));
         assertEquals(0, pool.pooledBytes());
         FloatArrayPool off = new FloatArrayPool(0);
         off.give(a);

@@ -38,7 +38,11 @@ public final class ConvBn {
     }
 
     public Tensor apply(Tensor x) {
-        if (!folding || bn.isTraining()) return bn.forward(conv.forward(x));
+        if (!folding || bn.isTraining()) {
+            Tensor c = conv.forward(x), y = bn.forward(c);
+            if (y != c) c.release(); // inference: intermediates' memory serves later outputs (see Tensor.release)
+            return y;
+        }
         refreshFolded();
         return x.conv2d(foldedWeight, foldedBias, conv.params);
     }
@@ -57,8 +61,15 @@ public final class ConvBn {
     private Tensor applyThen(Tensor x, Tensor residual, boolean relu) {
         if (!folding || bn.isTraining()) {
             Tensor y = apply(x);
-            if (residual != null) y = y.add(residual);
-            return relu ? y.relu() : y;
+            if (residual != null) {
+                Tensor sum = y.add(residual);
+                y.release();
+                y = sum;
+            }
+            if (!relu) return y;
+            Tensor out = y.relu();
+            y.release();
+            return out;
         }
         refreshFolded();
         return x.conv2dFused(foldedWeight, foldedBias, residual, relu, conv.params);

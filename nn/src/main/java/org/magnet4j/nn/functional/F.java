@@ -30,7 +30,9 @@ public final class F {
         if (weight != null) scale = scale.mul(weight);
         Tensor shift = mean.mul(scale).neg();
         if (bias != null) shift = shift.add(bias);
-        return x.mul(perChannel(scale)).add(perChannel(shift));
+        Tensor scaled = x.mul(perChannel(scale)), out = scaled.add(perChannel(shift));
+        scaled.release(); // inference: its memory serves a later output (no-op while gradients are recorded)
+        return out;
     }
 
     public static BatchNormResult batchNormTrain(Tensor x, Tensor weight, Tensor bias, double eps) {
