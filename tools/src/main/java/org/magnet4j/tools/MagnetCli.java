@@ -10,7 +10,15 @@ import picocli.CommandLine.Command;
                 BenchCommand.class, SmokeCommand.class, CommandLine.HelpCommand.class})
 public final class MagnetCli {
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        int code;
+        try {
+            code = commandLine().execute(args);
+        } catch (OutOfMemoryError e) { // outputs are written to a temporary file and renamed: nothing half-written
+            System.err.printf("error: out of memory: the Java heap (at most %d MB) is too small for this work; give it more, e.g."
+                    + " MAGNET_HEAP_OPTS='-XX:+UseParallelGC -Xmx12g -Xmn3g' scripts/magnet ...%n", Runtime.getRuntime().maxMemory() >> 20);
+            code = 3;
+        }
+        System.exit(code);
     }
 
     /** The command line with its subcommands and the one-line error handler. */
