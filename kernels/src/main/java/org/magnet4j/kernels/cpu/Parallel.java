@@ -92,6 +92,9 @@ public final class Parallel {
 
     /** One forRange call: chunks handed out in order to whichever thread asks next. */
     private static final class Job {
+        private static long started;
+        /** Which job this is (workers remember the number, not the job: a finished body's arrays must not stay reachable). */
+        final long id = ++started; // only callers holding BUSY create jobs
         final RangeBody body;
         final int n, size, chunks;
         final Thread caller = Thread.currentThread();
@@ -152,19 +155,21 @@ public final class Parallel {
         }
 
         @Override public void run() {
-            Job last = null;
+            long last = 0;
             long idleSince = System.nanoTime();
             while (true) {
                 Job job = current;
-                if (job != null && job != last) {
-                    last = job;
+                if (job != null && job.id != last) {
+                    last = job.id;
                     job.work();
+                    job = null; // nothing of a finished job stays reachable from an idle worker
                     idleSince = System.nanoTime();
                 } else if (System.nanoTime() - idleSince < SPIN_NANOS) {
                     Thread.onSpinWait();
                 } else {
                     sleeping = true; // then look once more: a caller that published before this write will not unpark
-                    if (current == null || current == last) LockSupport.park(this);
+                    Job now = current;
+                    if (now == null || now.id == last) LockSupport.park(this);
                     sleeping = false;
                     idleSince = System.nanoTime();
                 }

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The shared team of threads: every index runs exactly once, chunks have fixed bounds whoever runs them,
- * nested and concurrent calls complete (serially when the team is busy), and a failing chunk's exception
- * reaches the caller while the team stays usable.
+ * nested and concurrent calls complete (serially when the team is busy), a failing chunk's exception
+ * reaches the caller while the team stays usable, and idle workers hold on to nothing a finished job captured.
  */
 class ParallelTest {
     @Test
@@ -59,6 +59,25 @@ class ParallelTest {
         } finally {
             callers.shutdownNow();
         }
+    }
+
+    @Test
+    void anIdleTeamKeepsNothingOfAFinishedJobReachable() throws InterruptedException {
+        java.lang.ref.WeakReference<float[]> ref = runJobCapturing(new float[1 << 20]);
+        for (int attempt = 0; attempt < 40 && ref.get() != null; attempt++) { // a worker may still be leaving the job
+            System.gc();
+            Thread.sleep(50);
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(ref.get() == null, "a finished job's captured array is still reachable");
+    }
+
+    /** Runs a job whose body captures big; returns a weak reference to it (no strong one is left here). */
+    private static java.lang.ref.WeakReference<float[]> runJobCapturing(float[] big) {
+        Parallel.forRange(64, 1, (lo, hi) -> { // slow chunks: every worker gets to run some of them
+            big[lo] = hi;
+            java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
+        });
+        return new java.lang.ref.WeakReference<>(big);
     }
 
     @Test
