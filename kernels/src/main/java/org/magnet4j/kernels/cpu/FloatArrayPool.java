@@ -35,7 +35,7 @@ final class FloatArrayPool {
         float[] a = q == null ? null : q.pollLast(); // the most recently released: likeliest still in cache
         if (a != null) {
             pooledBytes -= 4L * n;
-            removeByIdentity(byAge, a);
+            byAge.removeLastOccurrence(a); // arrays compare by identity; a recent buffer sits near the tail
         }
         return a;
     }
@@ -48,20 +48,12 @@ final class FloatArrayPool {
         if (a.length < MIN_LENGTH || 4L * a.length > capacityBytes) return;
         while (pooledBytes + 4L * a.length > capacityBytes) {
             float[] old = byAge.pollFirst();
-            removeByIdentity(free.get(old.length), old);
+            free.get(old.length).removeFirstOccurrence(old); // the oldest of its length too
             pooledBytes -= 4L * old.length;
         }
         free.computeIfAbsent(a.length, k -> new ArrayDeque<>()).addLast(a);
         byAge.addLast(a);
         pooledBytes += 4L * a.length;
-    }
-
-    private static void removeByIdentity(ArrayDeque<float[]> q, float[] a) {
-        for (var it = q.iterator(); it.hasNext(); )
-            if (it.next() == a) {
-                it.remove();
-                return;
-            }
     }
 
     synchronized long pooledBytes() { return pooledBytes; }
