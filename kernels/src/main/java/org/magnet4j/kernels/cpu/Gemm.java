@@ -177,33 +177,24 @@ public final class Gemm {
             boolean acc = accumulate || p0 > 0;
             if (lastHeight > 0) copyRows(a, aOff + lastRow * lda + p0, lda, lastHeight, depth, s.rows);
             for (int st = 0; st <= fullStrips; st++) {
-                int j = st * NR, width = st < fullStrips ? NR : tail;
+                int j = st * NR, col = j0 + j, width = st < fullStrips ? NR : tail;
                 if (width == 0) break;
-                float[] src = bArr;
-                int[] offs = rowOff;
-                int col = j0 + j, base = p0;
-                if (width < NR) { // the ragged last strip, packed with zeros past the row's end
-                    packStrips(b, p0, depth, j0 + j, width, s);
-                    src = s.panel;
-                    offs = null;
-                }
+                boolean packed = width < NR; // the ragged last strip, packed with zeros past the row's end
+                if (packed) packStrips(b, p0, depth, col, width, s);
                 for (int i = 0; i < rows; i += MR) {
                     int height = Math.min(MR, rows - i), at = cOff + i * ldc + j;
-                    if (height == MR && width == NR) {
-                        microInPlace(depth, a, aOff + i * lda + p0, lda, bArr, rowOff, base, col, c, at, ldc, acc);
-                    } else {
-                        float[] ar = height < MR ? s.rows : a;
-                        int arOff = height < MR ? 0 : aOff + i * lda + p0, arLd = height < MR ? depth : lda;
-                        if (offs == null) {
-                            if (height == 1) microRow(depth, ar, arOff, src, 0, s.tile);
-                            else micro(depth, ar, arOff, arLd, src, 0, s.tile, 0, NR, false);
-                        } else if (height == 1) {
-                            microRowInPlace(depth, ar, arOff, bArr, rowOff, base, col, s.tile);
-                        } else {
-                            microInPlace(depth, ar, arOff, arLd, bArr, rowOff, base, col, s.tile, 0, NR, false);
-                        }
-                        mergeTile(s.tile, height, width, c, at, ldc, acc);
+                    if (height == MR && !packed) {
+                        microInPlace(depth, a, aOff + i * lda + p0, lda, bArr, rowOff, p0, col, c, at, ldc, acc);
+                        continue;
                     }
+                    // an edge tile into scratch, the part inside C kept; the last rows come zero-padded from s.rows
+                    float[] ar = height < MR ? s.rows : a;
+                    int arOff = height < MR ? 0 : aOff + i * lda + p0, arLd = height < MR ? depth : lda;
+                    if (packed && height == 1) microRow(depth, ar, arOff, s.panel, 0, s.tile);
+                    else if (packed) micro(depth, ar, arOff, arLd, s.panel, 0, s.tile, 0, NR, false);
+                    else if (height == 1) microRowInPlace(depth, ar, arOff, bArr, rowOff, p0, col, s.tile);
+                    else microInPlace(depth, ar, arOff, arLd, bArr, rowOff, p0, col, s.tile, 0, NR, false);
+                    mergeTile(s.tile, height, width, c, at, ldc, acc);
                 }
             }
         }
