@@ -205,11 +205,15 @@ public final class Gemm {
     /** B's depth x cols block as NR-wide strips, each depth x NR contiguous, the last one zero-padded. */
     private static void packStrips(PanelSource b, int p0, int depth, int j0, int cols, PackSpace s) {
         float[] panel = s.panel;
+        int full = cols - cols % NR, step = depth * NR;
         for (int p = 0; p < depth; p++) {
             PanelSource.Segment row = b.row(p0 + p, j0, cols, s.row);
             float[] src = row.array();
             int at = row.offset(), j = 0, dst = p * NR;
-            for (; j + NR <= cols; j += NR, dst += depth * NR) { // two vector moves beat a short arraycopy call
+            // Two vector moves beat a short arraycopy call. The stride is hoisted into `step`: with "dst += depth * NR"
+            // in the update C2 compiled a loop that took twice as long (a 60x32768x576 product 11.0 ms instead of
+            // 9.2 ms in alternated runs; the profile had put a third of the product in this loop).
+            for (; j < full; j += NR, dst += step) {
                 FloatVector.fromArray(S, src, at + j).intoArray(panel, dst);
                 FloatVector.fromArray(S, src, at + j + VL).intoArray(panel, dst + VL);
             }
