@@ -70,20 +70,12 @@ final class ReduceKernels {
         int len = l.len(), inner = l.inner(), base = c.offset();
         if (x.dtype() == DType.FLOAT32) {
             float[] xa = (float[]) ((CpuStorage) c.storage()).array, oa = (float[]) ((CpuStorage) out.storage()).array;
-            Parallel.forRange(l.outer() * inner, Math.max(1, 2048 / Math.max(len, 1)), (lo, hi) -> {
-                for (int p = lo; p < hi; p++) {
-                    int o = p / inner, i = p % inner, off = o * len * inner + i;
-                    float m = Float.NEGATIVE_INFINITY;
-                    for (int k = 0; k < len; k++) m = Math.max(m, xa[base + off + k * inner]);
-                    double s = 0;
-                    for (int k = 0; k < len; k++) s += Math.exp(xa[base + off + k * inner] - m);
-                    if (log) {
-                        double ls = Math.log(s);
-                        for (int k = 0; k < len; k++) oa[off + k * inner] = (float) (xa[base + off + k * inner] - m - ls);
-                    } else {
-                        double inv = 1.0 / s;
-                        for (int k = 0; k < len; k++) oa[off + k * inner] = (float) (Math.exp(xa[base + off + k * inner] - m) * inv);
-                    }
+            int blocks = (inner + SOFTMAX_BLOCK - 1) / SOFTMAX_BLOCK;
+            Parallel.forRange(l.outer() * blocks, Math.max(1, 2048 / Math.max(len * Math.min(inner, SOFTMAX_BLOCK), 1)), (lo, hi) -> {
+                SoftmaxScratch sc = new SoftmaxScratch(len, inner);
+                for (int t = lo; t < hi; t++) {
+                    int o = t / blocks, i0 = (t % blocks) * SOFTMAX_BLOCK;
+                    softmaxBlock(xa, base + o * len * inner + i0, oa, o * len * inner + i0, len, inner, Math.min(SOFTMAX_BLOCK, inner - i0), log, sc);
                 }
             });
             return out;
@@ -104,6 +96,48 @@ final class ReduceKernels {
             }
         });
         return out;
+    }
+
+    /** Positions of the softmax's inner dim done together: lines along the softmax dim are read across them. */
+    private static final int SOFTMAX_BLOCK = 64;
+
+    private static final class SoftmaxScratch {
+        final float[] max = new float[SOFTMAX_BLOCK];
+        final double[] sum = new double[SOFTMAX_BLOCK], exp;
+
+        SoftmaxScratch(int len, int inner) { exp = new double[len * Math.min(inner, SOFTMAX_BLOCK)]; }
+    }
+
+    /**
+     * float32 (log-)softmax of the lines at positions [0, width) of one block: line b is x[xOff + b + k * inner],
+     * k &lt; len. Each pass walks k outside and the block's positions inside, so memory is read in runs of width
+     * floats instead of one float per line per step, and each exp is computed once (kept in double for the
+     * output). Arithmetic per element as in the per-line form: float max, exp(float x - max) summed in double
+     * in k order, out = (float) (exp * (1 / sum)) or (float) (x - max - log(sum)).
+     */
+    private static void softmaxBlock(float[] x, int xOff, float[] out, int oOff, int len, int inner, int width,
+                                     boolean log, SoftmaxScratch sc) {
+        float[] m = sc.max;
+        double[] s = sc.sum, e = sc.exp;
+        java.util.Arrays.fill(m, 0, width, Float.NEGATIVE_INFINITY);
+        java.util.Arrays.fill(s, 0, width, 0);
+        for (int k = 0; k < len; k++)
+            for (int b = 0, at = xOff + k * inner; b < width; b++) m[b] = Math.max(m[b], x[at + b]);
+        for (int k = 0; k < len; k++)
+            for (int b = 0, at = xOff + k * inner, ek = k * width; b < width; b++) {
+                double v = Math.exp(x[at + b] - m[b]);
+                e[ek + b] = v;
+                s[b] += v;
+            }
+        if (log) {
+            for (int b = 0; b < width; b++) s[b] = Math.log(s[b]);
+            for (int k = 0; k < len; k++)
+                for (int b = 0, at = xOff + k * inner, to = oOff + k * inner; b < width; b++) out[to + b] = (float) (x[at + b] - m[b] - s[b]);
+        } else {
+            for (int b = 0; b < width; b++) s[b] = 1.0 / s[b];
+            for (int k = 0; k < len; k++)
+                for (int b = 0, to = oOff + k * inner, ek = k * width; b < width; b++) out[to + b] = (float) (e[ek + b] * s[b]);
+        }
     }
 
     /** softmax: gx = y * (gy - sum(gy*y)); log_softmax: gx = gy - exp(y) * sum(gy). */
