@@ -59,6 +59,10 @@ final class SortKernels {
                 bigRowF32(xa, xo, inner, len, descending, outLen, va, ia);
                 return new Tensor[] {values, indices};
             }
+            if (mode == Mode.TOPK && inner > 1 && outLen <= SMALL_K && outLen <= len) {
+                smallTopkF32(xa, xo, l.outer(), len, inner, descending, outLen, va, ia);
+                return new Tensor[] {values, indices};
+            }
             Parallel.forRange(rows, Math.max(1, 8192 / len), (lo, hi) -> {
                 long[] buf = new long[len];
                 for (int r = lo; r < hi; r++) {
@@ -186,6 +190,47 @@ final class SortKernels {
                 int src = (int) t[j];
                 va[j * stride] = xa[xo + src * stride];
                 ia[j * stride] = src;
+            }
+        });
+    }
+
+    /** Largest k of the strided fast path (MagNet's certainty takes the top 2 of 19 classes at every pixel). */
+    private static final int SMALL_K = 8;
+    /** Positions of the inner dim handled together by {@link #smallTopkF32}. */
+    private static final int SMALL_K_BLOCK = 64;
+
+    /**
+     * Top-k (k &lt;= {@link #SMALL_K}) along a dim with inner positions (the line of position i is
+     * x[o][0..len)[i]): the dim is walked outside and a block of positions inside, so memory is read in runs
+     * instead of one float per line per step, and each position keeps its k best packed keys by insertion.
+     * Keys are unique and ordered as the stable sort orders them, so the result is the stable sort's prefix,
+     * as in the general path.
+     */
+    private static void smallTopkF32(float[] xa, int xo, int outer, int len, int inner, boolean descending, int k,
+                                     float[] va, long[] ia) {
+        int blocks = (inner + SMALL_K_BLOCK - 1) / SMALL_K_BLOCK;
+        Parallel.forRange(outer * blocks, Math.max(1, (1 << 14) / Math.max(1, len * Math.min(inner, SMALL_K_BLOCK))), (lo, hi) -> {
+            long[] best = new long[k * SMALL_K_BLOCK]; // best[r * SMALL_K_BLOCK + b]: position b's r-th key
+            for (int t = lo; t < hi; t++) {
+                int o = t / blocks, i0 = (t % blocks) * SMALL_K_BLOCK, width = Math.min(SMALL_K_BLOCK, inner - i0);
+                int xb = xo + o * len * inner + i0, last = (k - 1) * SMALL_K_BLOCK;
+                Arrays.fill(best, Long.MAX_VALUE); // above every key: a key's low half is a non-negative index
+                for (int j = 0; j < len; j++)
+                    for (int b = 0, at = xb + j * inner; b < width; b++) {
+                        long key = pack(xa[at + b], j, descending);
+                        for (int r = b; r <= last + b; r += SMALL_K_BLOCK) { // insertion without branches: min stays, max moves on
+                            long kept = best[r];
+                            best[r] = Math.min(kept, key);
+                            key = Math.max(kept, key);
+                        }
+                    }
+                int ob = o * k * inner + i0;
+                for (int r = 0; r < k; r++)
+                    for (int b = 0; b < width; b++) {
+                        int src = (int) best[r * SMALL_K_BLOCK + b];
+                        va[ob + r * inner + b] = xa[xb + src * inner + b];
+                        ia[ob + r * inner + b] = src;
+                    }
             }
         });
     }

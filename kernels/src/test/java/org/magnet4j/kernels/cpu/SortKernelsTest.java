@@ -148,6 +148,47 @@ class SortKernelsTest {
         assertArrayEquals(new float[] {0, 0, 2, 5, 0, 0}, y.grad().toFloatArray());
     }
 
+    /**
+     * MagNet's certainty: the top 2 of 19 classes at every pixel, a small k along a dim with inner positions (the
+     * blocked fast path). Ties, NaN, infinities and -0.0/0.0, inner widths around the block width, both directions,
+     * k up to the fast path's limit and one above it: indices and value bits equal the stable sort's prefix.
+     */
+    @Test
+    void smallTopkAcrossChannelsIsTheStableSortPrefix() {
+        SplittableRandom rng = new SplittableRandom(12);
+        int outer = 2, len = 19;
+        for (int inner : new int[] {2, 63, 64, 130}) {
+            float[] v = new float[outer * len * inner];
+            for (int i = 0; i < v.length; i++) v[i] = (rng.nextInt(9) - 4) / 2f;
+            for (int i = 0; i < v.length; i += 29) v[i] = switch (rng.nextInt(5)) {
+                case 0 -> Float.NaN;
+                case 1 -> Float.POSITIVE_INFINITY;
+                case 2 -> Float.NEGATIVE_INFINITY;
+                case 3 -> -0f;
+                default -> 0f;
+            };
+            Tensor x = Tensor.fromArray(v, outer, len, inner);
+            for (int k : new int[] {1, 2, 3, 8, 9})
+                for (boolean largest : new boolean[] {true, false}) {
+                    Tensor[] t = x.topk(k, 1, largest);
+                    float[] tv = t[0].toFloatArray();
+                    long[] ti = t[1].toLongArray();
+                    for (int o = 0; o < outer; o++)
+                        for (int i = 0; i < inner; i++) {
+                            double[] line = new double[len];
+                            for (int j = 0; j < len; j++) line[j] = v[(o * len + j) * inner + i];
+                            int[] want = stableOrder(line, largest);
+                            for (int r = 0; r < k; r++) {
+                                int at = (o * k + r) * inner + i;
+                                String what = "inner " + inner + " k " + k + (largest ? " largest" : " smallest") + " o " + o + " i " + i + " rank " + r;
+                                assertEquals(want[r], ti[at], what);
+                                assertEquals(Float.floatToRawIntBits(v[(o * len + want[r]) * inner + i]), Float.floatToRawIntBits(tv[at]), what);
+                            }
+                        }
+                }
+        }
+    }
+
     /** MagNet's use: the k = 32768 largest of 2M scores (many ties, a few NaN) equal the stable sort's prefix. */
     @Test
     void large1dTopkMatchesFullStableSort() {
