@@ -104,19 +104,14 @@ final class SamplingKernels {
         if (f32) {
             float[] xa = floats(xc), oa = floats(out);
             float[] wy0 = toFloat(ay.w0()), wy1 = toFloat(ay.w1()), wx0 = toFloat(ax.w0()), wx1 = toFloat(ax.w1());
-            Parallel.forRange(n * c * oh, grain, (lo, hi) -> {
+            if (!nearest) {
+                BilinearRows.resize(xa, xo, n * c, h, w, oh, ow, y0, y1, wy0, wy1, x0, x1, wx0, wx1, oa);
+                return out;
+            }
+            Parallel.forRange(n * c * oh, grain, (lo, hi) -> { // nearest
                 for (int r = lo; r < hi; r++) {
-                    int p = r / oh, oy = r % oh, pb = xo + p * h * w, r0 = pb + y0[oy] * w, r1 = pb + y1[oy] * w, ob = r * ow;
-                    if (nearest) {
-                        for (int ox = 0; ox < ow; ox++) oa[ob + ox] = xa[r0 + x0[ox]];
-                        continue;
-                    }
-                    float a0 = wy0[oy], a1 = wy1[oy];
-                    for (int ox = 0; ox < ow; ox++) {
-                        int c0 = x0[ox], c1 = x1[ox];
-                        float b0 = wx0[ox], b1 = wx1[ox];
-                        oa[ob + ox] = (xa[r0 + c0] * b0 + xa[r0 + c1] * b1) * a0 + (xa[r1 + c0] * b0 + xa[r1 + c1] * b1) * a1;
-                    }
+                    int p = r / oh, oy = r % oh, r0 = xo + p * h * w + y0[oy] * w, ob = r * ow;
+                    for (int ox = 0; ox < ow; ox++) oa[ob + ox] = xa[r0 + x0[ox]];
                 }
             });
             return out;
