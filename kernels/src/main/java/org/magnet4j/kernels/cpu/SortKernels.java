@@ -144,43 +144,22 @@ final class SortKernels {
     }
 
     /**
-     * One long float32 row (e.g. MagNet's top-k over 2M pixels): keys are built in parallel; for a small k each
-     * of T chunks selects its own k smallest, the T*k candidates are selected again and only k are sorted.
+     * One long float32 row (e.g. MagNet's top-k over 2M pixels). For k up to a quarter of the row, a histogram of
+     * the keys' top bits finds the bin that holds the k-th key; only the elements up to that bin (about k) are
+     * packed, selected and sorted. Otherwise every key is packed and the row sorted in parallel.
      */
     private static void bigRowF32(float[] xa, int xo, int stride, int len, boolean descending, int k, float[] va, long[] ia) {
-        long[] keys = new long[len];
-        Parallel.forRange(len, 1 << 14, (lo, hi) -> {
-            for (int j = lo; j < hi; j++) keys[j] = pack(xa[xo + j * stride], j, descending);
-        });
         long[] top;
-        int chunks = Math.max(1, Math.min(Parallel.threads(), len / BIG_ROW));
-        int chunk = (len + chunks - 1) / chunks;
-        if (k < len && (long) k * 4 <= chunk) {
-            Parallel.forRange(chunks, 1, (lo, hi) -> {
-                for (int c = lo; c < hi; c++) {
-                    int from = c * chunk, to = Math.min(len, from + chunk);
-                    if (to - from > k) quickselect(keys, from, to, from + k - 1);
-                }
-            });
-            int cand = 0;
-            for (int c = 0; c < chunks; c++) cand += Math.min(k, Math.min(len, (c + 1) * chunk) - c * chunk);
-            long[] pool = new long[cand];
-            int at = 0;
-            for (int c = 0; c < chunks; c++) {
-                int n = Math.min(k, Math.min(len, (c + 1) * chunk) - c * chunk);
-                System.arraycopy(keys, c * chunk, pool, at, n);
-                at += n;
-            }
-            if (cand > k) quickselect(pool, 0, cand, k - 1);
-            top = pool;
-            if (k >= BIG_ROW) Arrays.parallelSort(top, 0, k);
-            else Arrays.sort(top, 0, k);
-        } else if (k < len && (long) k * 4 <= len) {
-            quickselect(keys, 0, len, k - 1);
-            top = keys;
+        if (k < len && (long) k * 4 <= len) {
+            top = radixCandidates(xa, xo, stride, len, descending, k);
+            if (top.length > k) quickselect(top, 0, top.length, k - 1);
             if (k >= BIG_ROW) Arrays.parallelSort(top, 0, k);
             else Arrays.sort(top, 0, k);
         } else {
+            long[] keys = new long[len];
+            Parallel.forRange(len, 1 << 14, (lo, hi) -> {
+                for (int j = lo; j < hi; j++) keys[j] = pack(xa[xo + j * stride], j, descending);
+            });
             Arrays.parallelSort(keys);
             top = keys;
         }
@@ -192,6 +171,61 @@ final class SortKernels {
                 ia[j * stride] = src;
             }
         });
+    }
+
+    /**
+     * Bits of a key that {@link #radixCandidates} counts: 65536 bins (a 256 KB histogram per thread). With 4096,
+     * scores in [0, 1) shared so few bins that the bin of the 32,768th largest of 2M held 131,072 keys.
+     */
+    private static final int RADIX_BITS = 16;
+
+    /**
+     * The packed keys of every element whose key falls in a bin (its top {@link #RADIX_BITS} bits) no higher than
+     * the bin of the k-th smallest key: the k smallest keys and the rest of that bin, in index order. Two passes
+     * over the row in fixed chunks: per-chunk histograms, then each chunk writes its candidates at its own offset.
+     */
+    private static long[] radixCandidates(float[] xa, int xo, int stride, int len, boolean descending, int k) {
+        int bins = 1 << RADIX_BITS, chunks = Math.max(1, Math.min(Parallel.threads(), len >> 14)), chunk = (len + chunks - 1) / chunks;
+        int[][] hist = new int[chunks][];
+        Parallel.forRange(chunks, 1, (lo, hi) -> {
+            for (int c = lo; c < hi; c++) {
+                int[] h = new int[bins];
+                for (int j = c * chunk, end = Math.min(len, j + chunk); j < end; j++) h[bin(xa[xo + j * stride], descending)]++;
+                hist[c] = h;
+            }
+        });
+        long below = 0;
+        int last = 0;
+        for (; last < bins - 1; last++) { // the bin holding the k-th smallest key
+            long n = 0;
+            for (int[] h : hist) n += h[last];
+            if (below + n >= k) break;
+            below += n;
+        }
+        int[] start = new int[chunks + 1];
+        for (int c = 0; c < chunks; c++) {
+            int n = 0;
+            for (int b = 0; b <= last; b++) n += hist[c][b];
+            start[c + 1] = start[c] + n;
+        }
+        long[] cand = new long[start[chunks]];
+        int upTo = last;
+        Parallel.forRange(chunks, 1, (lo, hi) -> {
+            for (int c = lo; c < hi; c++) {
+                int at = start[c];
+                for (int j = c * chunk, end = Math.min(len, j + chunk); j < end; j++) {
+                    float v = xa[xo + j * stride];
+                    if (bin(v, descending) <= upTo) cand[at++] = pack(v, j, descending);
+                }
+            }
+        });
+        return cand;
+    }
+
+    /** The top bits of {@link #pack}'s key, as an unsigned bin number in the same order as the packed keys. */
+    private static int bin(float v, boolean descending) {
+        int key = key32(v);
+        return ((descending ? ~key : key) ^ Integer.MIN_VALUE) >>> (32 - RADIX_BITS);
     }
 
     /** Largest k of the strided fast path (MagNet's certainty takes the top 2 of 19 classes at every pixel). */

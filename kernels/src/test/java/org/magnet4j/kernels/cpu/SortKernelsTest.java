@@ -227,6 +227,46 @@ class SortKernelsTest {
         }
     }
 
+    /**
+     * The long-row top-k narrows to the keys up to the k-th key's histogram bin. Rows where that bin holds most of
+     * the row (one repeated value), or the boundary sits among infinities, NaN and signed zeros, still give the
+     * stable sort's prefix.
+     */
+    @Test
+    void longRowTopkWithCrowdedBinsIsTheStableSortPrefix() {
+        int n = 100_000;
+        SplittableRandom rng = new SplittableRandom(13);
+        float[][] rows = new float[3][n];
+        java.util.Arrays.fill(rows[0], 0.25f); // every key in one bin
+        for (int i = 0; i < n; i += 97) rows[0][i] = 0.5f;
+        for (int i = 0; i < n; i++) rows[1][i] = switch (rng.nextInt(6)) { // only specials and two plain values
+            case 0 -> Float.NaN;
+            case 1 -> Float.POSITIVE_INFINITY;
+            case 2 -> Float.NEGATIVE_INFINITY;
+            case 3 -> -0f;
+            case 4 -> 0f;
+            default -> rng.nextBoolean() ? 1f : -1f;
+        };
+        for (int i = 0; i < n; i++) rows[2][i] = (float) rng.nextGaussian();
+        for (float[] v : rows) {
+            double[] line = new double[n];
+            for (int i = 0; i < n; i++) line[i] = v[i];
+            Tensor x = Tensor.fromArray(v, n);
+            for (boolean largest : new boolean[] {true, false}) {
+                int[] want = stableOrder(line, largest);
+                for (int k : new int[] {1, 1000, 25_000}) {
+                    Tensor[] t = x.topk(k, 0, largest);
+                    long[] ti = t[1].toLongArray();
+                    float[] tv = t[0].toFloatArray();
+                    for (int j = 0; j < k; j++) {
+                        assertEquals(want[j], ti[j], "k " + k + (largest ? " largest" : " smallest") + " rank " + j);
+                        assertEquals(Float.floatToRawIntBits(v[want[j]]), Float.floatToRawIntBits(tv[j]), "value at rank " + j);
+                    }
+                }
+            }
+        }
+    }
+
     /** Median blur shape: many short windows. */
     @Test
     void windowedMedianMatchesReference() {
