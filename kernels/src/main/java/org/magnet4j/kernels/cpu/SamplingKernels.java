@@ -103,9 +103,8 @@ final class SamplingKernels {
         int grain = Math.max(1, 8192 / ow);
         if (f32) {
             float[] xa = floats(xc), oa = floats(out);
-            float[] wy0 = toFloat(ay.w0()), wy1 = toFloat(ay.w1()), wx0 = toFloat(ax.w0()), wx1 = toFloat(ax.w1());
             if (!nearest) {
-                BilinearRows.resize(xa, xo, n * c, h, w, oh, ow, y0, y1, wy0, wy1, x0, x1, wx0, wx1, oa);
+                BilinearRows.resize(xa, xo, n * c, h, w, oh, ow, y0, y1, toFloat(ay.w0()), toFloat(ay.w1()), x0, x1, toFloat(ax.w0()), toFloat(ax.w1()), oa);
                 return out;
             }
             Parallel.forRange(n * c * oh, grain, (lo, hi) -> { // nearest
