@@ -43,6 +43,14 @@ public final class Gemm {
         /** C block of a task whose rows go to a {@link TileSink} (grown on demand). */
         float[] block = new float[0];
 
+        /** Scratch of the nine-row in-place kernel, made on first use. */
+        private NineRowGemm.Space nines;
+
+        NineRowGemm.Space nines() {
+            if (nines == null) nines = new NineRowGemm.Space();
+            return nines;
+        }
+
         float[] block(int n) {
             if (block.length < n) block = new float[n];
             return block;
@@ -97,22 +105,28 @@ public final class Gemm {
     /** The task split; c == null means each task's block of C lives in its thread's scratch (sink mode). */
     private static void run(int m, int n, int k, float[] a, int aOff, int lda, PanelSource b,
                             float[] c, int cOff, int ldc, boolean accumulate, TileSink sink) {
-        int nc = n >= 4 * WIDE_NC ? WIDE_NC : NC;
+        float[] inPlace = m <= IN_PLACE_MAX_M ? b.inPlaceArray() : null;
+        boolean nines = inPlace != null && m % NineRowGemm.MR == 0;
+        int mr = nines ? NineRowGemm.MR : MR;
+        int nc = nines ? NineRowGemm.NC : n >= 4 * WIDE_NC ? WIDE_NC : NC;
         int panels = (n + nc - 1) / nc;
-        int groups = (m + MR - 1) / MR;
+        int groups = (m + mr - 1) / mr;
         int rowSplit = Math.max(1, Math.min(groups, (Parallel.threads() * 4 + panels - 1) / panels));
-        int rowsPer = (groups + rowSplit - 1) / rowSplit * MR;
+        int rowsPer = (groups + rowSplit - 1) / rowSplit * mr;
         int rowTasks = (m + rowsPer - 1) / rowsPer;
         long flops = 2L * m * n * k;
         int tasks = panels * rowTasks;
-        float[] inPlace = m <= IN_PLACE_MAX_M ? b.inPlaceArray() : null;
         int[] rowOff = inPlace == null ? null : new int[k];
         for (int p = 0; rowOff != null && p < k; p++) rowOff[p] = b.inPlaceOffset(p);
         Parallel.forRange(tasks, flops < (1 << 22) ? tasks : 1, (lo, hi) -> {
             PackSpace s = SCRATCH.get();
             for (int t = lo; t < hi; t++) {
                 int j0 = (t / rowTasks) * nc, i0 = (t % rowTasks) * rowsPer;
-                if (inPlace != null) {
+                if (nines) {
+                    int rows = Math.min(rowsPer, m - i0), cols = Math.min(nc, n - j0);
+                    if (c == null) NineRowGemm.panel(i0, rows, j0, cols, k, a, aOff + i0 * lda, lda, inPlace, rowOff, s.block(rowsPer * nc), 0, nc, false, sink, s.nines());
+                    else NineRowGemm.panel(i0, rows, j0, cols, k, a, aOff + i0 * lda, lda, inPlace, rowOff, c, cOff + i0 * ldc + j0, ldc, accumulate, sink, s.nines());
+                } else if (inPlace != null) {
                     int rows = Math.min(rowsPer, m - i0), cols = Math.min(nc, n - j0);
                     if (c == null) panelInPlace(i0, rows, j0, cols, k, a, aOff + i0 * lda, lda, b, inPlace, rowOff, s.block(rowsPer * nc), 0, nc, false, sink, s);
                     else panelInPlace(i0, rows, j0, cols, k, a, aOff + i0 * lda, lda, b, inPlace, rowOff, c, cOff + i0 * ldc + j0, ldc, accumulate, sink, s);

@@ -54,21 +54,72 @@ class GemmTest {
         for (int i = 0; i < b.length; i++) b[i] = (float) rng.nextGaussian();
         for (int i = 0; i < c.length; i++) c[i] = (float) rng.nextGaussian();
         for (boolean acc : new boolean[] {false, true}) {
-            float[] got = c.clone(), want = c.clone();
+            float[] got = c.clone(), want = sliceSums(m, n, k, a, lda, (p, j) -> b[p * ldb + j], c, ldc, acc);
             Gemm.sgemm(m, n, k, a, 0, lda, b, 0, ldb, got, 0, ldc, acc);
-            for (int i = 0; i < m; i++)
-                for (int j = 0; j < n; j++) {
-                    float sum = want[i * ldc + j];
-                    for (int p0 = 0; p0 < k; p0 += Gemm.KC) {
-                        float slice = 0f;
-                        for (int p = p0; p < Math.min(k, p0 + Gemm.KC); p++) slice = Math.fma(a[i * lda + p], b[p * ldb + j], slice);
-                        sum = acc || p0 > 0 ? sum + slice : slice;
-                    }
-                    want[i * ldc + j] = sum;
-                }
-            for (int i = 0; i < got.length; i++)
-                assertTrue(Float.floatToIntBits(got[i]) == Float.floatToIntBits(want[i]),
-                        m + "x" + n + "x" + k + " acc=" + acc + " element " + i + ": " + got[i] + " != " + want[i]);
+            assertSameBits(want, got, m + "x" + n + "x" + k + " acc=" + acc);
         }
+    }
+
+    /**
+     * The kernels that read B where it lies (up to {@link Gemm#IN_PLACE_MAX_M} rows, the 9 x 32 tile when rows
+     * come in nines, the 6 x 32 tile otherwise) sum exactly as the packed path: rows of B at scattered, unaligned
+     * offsets of one array (as a convolution's taps lie in its padded image), ragged last strips, K over one slice,
+     * few panels (tasks split by rows), into C and into a sink.
+     */
+    @ParameterizedTest
+    @CsvSource({"9,40,20", "18,1000,162", "18,70,300", "27,515,19", "7,300,50", "13,33,257", "24,100,30", "9,2000,600"})
+    void inPlaceKernelsSumEachKSliceFromZeroInOrder(int m, int n, int k) {
+        SplittableRandom rng = new SplittableRandom(5L * m + 17L * n + k);
+        int lda = k + 2, ldc = n + 1;
+        float[] a = gaussian(rng, m * lda), c = gaussian(rng, m * ldc), store = gaussian(rng, k * (n + 40) + 50);
+        int[] rowAt = new int[k];
+        for (int p = 0; p < k; p++) rowAt[p] = rng.nextInt(k * 40 + 50) % (store.length - n); // rows may overlap
+        PanelSource inPlace = new PanelSource() {
+            @Override public Segment row(int p, int j0, int cols, float[] buf) { return new Segment(store, rowAt[p] + j0); }
+            @Override public float[] inPlaceArray() { return store; }
+            @Override public int inPlaceOffset(int p) { return rowAt[p]; }
+        };
+        for (boolean acc : new boolean[] {false, true}) {
+            float[] want = sliceSums(m, n, k, a, lda, (p, j) -> store[rowAt[p] + j], c, ldc, acc), got = c.clone();
+            Gemm.sgemm(m, n, k, a, 0, lda, inPlace, got, 0, ldc, acc);
+            assertSameBits(want, got, m + "x" + n + "x" + k + " acc=" + acc);
+        }
+        float[] sunk = new float[m * n];
+        java.util.Arrays.fill(sunk, Float.NaN); // every element must arrive
+        Gemm.sgemm(m, n, k, a, 0, lda, inPlace, (blk, at, ld, row0, col0, height, width) -> {
+            for (int r = 0; r < height; r++) System.arraycopy(blk, at + r * ld, sunk, (row0 + r) * n + col0, width);
+        });
+        float[] want = sliceSums(m, n, k, a, lda, (p, j) -> store[rowAt[p] + j], new float[m * n], n, false);
+        assertSameBits(want, sunk, m + "x" + n + "x" + k + " sink");
+    }
+
+    private interface BAt { float at(int p, int j); }
+
+    /** The pinned arithmetic: each KC-deep slice summed from zero by FMA in K order, then added to C. */
+    private static float[] sliceSums(int m, int n, int k, float[] a, int lda, BAt b, float[] c, int ldc, boolean acc) {
+        float[] want = c.clone();
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++) {
+                float sum = want[i * ldc + j];
+                for (int p0 = 0; p0 < k; p0 += Gemm.KC) {
+                    float slice = 0f;
+                    for (int p = p0; p < Math.min(k, p0 + Gemm.KC); p++) slice = Math.fma(a[i * lda + p], b.at(p, j), slice);
+                    sum = acc || p0 > 0 ? sum + slice : slice;
+                }
+                want[i * ldc + j] = sum;
+            }
+        return want;
+    }
+
+    private static void assertSameBits(float[] want, float[] got, String what) {
+        for (int i = 0; i < got.length; i++)
+            assertTrue(Float.floatToIntBits(got[i]) == Float.floatToIntBits(want[i]),
+                    what + " element " + i + ": " + got[i] + " != " + want[i]);
+    }
+
+    private static float[] gaussian(SplittableRandom rng, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = (float) rng.nextGaussian();
+        return x;
     }
 }
