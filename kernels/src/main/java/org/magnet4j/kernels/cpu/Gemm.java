@@ -35,7 +35,7 @@ public final class Gemm {
     static final int IN_PLACE_MAX_M = 24;
 
     /** Per-thread packing space, allocated once: steady-state products allocate nothing. */
-    private static final class PackSpace {
+    static final class PackSpace {
         final float[] panel = new float[KC * WIDE_NC];
         final float[] rows = new float[MR * KC];
         final float[] tile = new float[MR * NR];
@@ -124,8 +124,8 @@ public final class Gemm {
                 int j0 = (t / rowTasks) * nc, i0 = (t % rowTasks) * rowsPer;
                 if (nines) {
                     int rows = Math.min(rowsPer, m - i0), cols = Math.min(nc, n - j0);
-                    if (c == null) NineRowGemm.panel(i0, rows, j0, cols, k, a, aOff + i0 * lda, lda, inPlace, rowOff, s.block(rowsPer * nc), 0, nc, false, sink, s.nines());
-                    else NineRowGemm.panel(i0, rows, j0, cols, k, a, aOff + i0 * lda, lda, inPlace, rowOff, c, cOff + i0 * ldc + j0, ldc, accumulate, sink, s.nines());
+                    if (c == null) NineRowGemm.panel(i0, rows, j0, cols, k, a, aOff + i0 * lda, lda, inPlace, rowOff, b, s.block(rowsPer * nc), 0, nc, false, sink, s);
+                    else NineRowGemm.panel(i0, rows, j0, cols, k, a, aOff + i0 * lda, lda, inPlace, rowOff, b, c, cOff + i0 * ldc + j0, ldc, accumulate, sink, s);
                 } else if (inPlace != null) {
                     int rows = Math.min(rowsPer, m - i0), cols = Math.min(nc, n - j0);
                     if (c == null) panelInPlace(i0, rows, j0, cols, k, a, aOff + i0 * lda, lda, b, inPlace, rowOff, s.block(rowsPer * nc), 0, nc, false, sink, s);
@@ -217,7 +217,7 @@ public final class Gemm {
     }
 
     /** B's depth x cols block as NR-wide strips, each depth x NR contiguous, the last one zero-padded. */
-    private static void packStrips(PanelSource b, int p0, int depth, int j0, int cols, PackSpace s) {
+    static void packStrips(PanelSource b, int p0, int depth, int j0, int cols, PackSpace s) {
         float[] panel = s.panel;
         int full = cols - cols % NR, step = depth * NR;
         for (int p = 0; p < depth; p++) {
@@ -245,7 +245,7 @@ public final class Gemm {
         }
     }
 
-    private static void mergeTile(float[] tile, int height, int width, float[] c, int cOff, int ldc, boolean acc) {
+    static void mergeTile(float[] tile, int height, int width, float[] c, int cOff, int ldc, boolean acc) {
         for (int r = 0; r < height; r++) {
             int row = cOff + r * ldc, t = r * NR;
             if (width == NR) { // a full-width tile of the last rows: vector moves, c + tile as below

@@ -19,22 +19,22 @@ final class NineRowGemm {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int VL = S.length();
     static final int MR = 9;
-    static final int NR = 2 * VL;
+    /** Gemm's strip width: its packed ragged strips and edge tiles are shared. */
+    static final int NR = Gemm.NR;
     /** Columns per task: a multiple of NR near the packed path's 256. */
     static final int NC = 8 * NR;
-    /** rowOff for a strip copied to scratch with row stride NR. */
+    /** rowOff for a strip packed with row stride NR. */
     private static final int[] SCRATCH_ROWS = new int[Gemm.KC];
 
     static {
         for (int p = 0; p < Gemm.KC; p++) SCRATCH_ROWS[p] = p * NR;
     }
 
-    /** Per-thread scratch: packed A, an edge tile, a ragged last strip. */
+    /** Per-thread scratch: packed A and an edge tile. */
     static final class Space {
         /** Packed A of every group of rows of one K slice (a task has at most {@link Gemm#IN_PLACE_MAX_M} rows). */
         final float[] a = new float[Gemm.KC * ((Gemm.IN_PLACE_MAX_M + MR - 1) / MR) * MR];
         final float[] tile = new float[MR * NR];
-        final float[] strip = new float[Gemm.KC * NR];
     }
 
     private NineRowGemm() {}
@@ -44,7 +44,8 @@ final class NineRowGemm {
      * column j at bArr[rowOff[p] + j0 + j]. When sink is not null each group of 9 rows goes to it once finished.
      */
     static void panel(int i0, int rows, int j0, int cols, int k, float[] a, int aOff, int lda, float[] bArr, int[] rowOff,
-                      float[] c, int cOff, int ldc, boolean accumulate, TileSink sink, Space s) {
+                      PanelSource source, float[] c, int cOff, int ldc, boolean accumulate, TileSink sink, Gemm.PackSpace ps) {
+        Space s = ps.nines();
         int fullStrips = cols / NR, tail = cols - fullStrips * NR;
         for (int p0 = 0; p0 < k; p0 += Gemm.KC) {
             int depth = Math.min(Gemm.KC, k - p0);
@@ -56,9 +57,9 @@ final class NineRowGemm {
                 float[] src = bArr;
                 int[] offs = rowOff;
                 int base = p0, col = j0 + j;
-                if (width < NR) { // the ragged last strip, copied with zeros past the row's end
-                    copyStrip(bArr, rowOff, p0, depth, col, width, s.strip);
-                    src = s.strip;
+                if (width < NR) { // the ragged last strip, packed by Gemm with zeros past the row's end
+                    Gemm.packStrips(source, p0, depth, col, width, ps);
+                    src = ps.panel;
                     offs = SCRATCH_ROWS;
                     base = 0;
                     col = 0;
@@ -69,7 +70,7 @@ final class NineRowGemm {
                     if (height == MR && width == NR && !acc) micro(depth, s.a, i * depth, src, offs, base, col, c, at, ldc);
                     else {
                         micro(depth, s.a, i * depth, src, offs, base, col, s.tile, 0, NR);
-                        merge(s.tile, height, width, c, at, ldc, acc);
+                        Gemm.mergeTile(s.tile, height, width, c, at, ldc, acc);
                     }
                 }
             }
@@ -87,30 +88,10 @@ final class NineRowGemm {
         }
     }
 
-    /** B's depth x width block at column col (width < NR) into dst with row stride NR, zeros past width. */
-    private static void copyStrip(float[] b, int[] rowOff, int p0, int depth, int col, int width, float[] dst) {
-        for (int p = 0; p < depth; p++) {
-            System.arraycopy(b, rowOff[p0 + p] + col, dst, p * NR, width);
-            java.util.Arrays.fill(dst, p * NR + width, (p + 1) * NR, 0f);
-        }
-    }
-
-    /** The tile's height x width corner into C: added to it when acc (C + tile, as a store after a slice), else copied. */
-    private static void merge(float[] tile, int height, int width, float[] c, int cOff, int ldc, boolean acc) {
-        for (int r = 0; r < height; r++) {
-            int row = cOff + r * ldc, t = r * NR;
-            if (!acc) System.arraycopy(tile, t, c, row, width);
-            else if (width == NR) {
-                FloatVector.fromArray(S, c, row).add(FloatVector.fromArray(S, tile, t)).intoArray(c, row);
-                FloatVector.fromArray(S, c, row + VL).add(FloatVector.fromArray(S, tile, t + VL)).intoArray(c, row + VL);
-            } else for (int j = 0; j < width; j++) c[row + j] += tile[t + j];
-        }
-    }
-
     /**
      * C[9 x NR] = A[9 x k] x B[k x NR], 18 accumulators summed from zero, stored (never added: with a branch between
      * storing and adding after the loop, C2 boxed every FMA's result inside the loop once both branches had run,
-     * 5.7 GB per HRNet forward; a slice that adds to C goes through the tile and {@link #merge}).
+     * 5.7 GB per HRNet forward; a slice that adds to C goes through the tile and {@link Gemm#mergeTile}).
      * A packed k x 9 from a[aOff], B step p at b[rowOff[base + p] + col ...].
      */
     private static void micro(int k, float[] a, int aOff, float[] b, int[] rowOff, int base, int col,
