@@ -1,6 +1,7 @@
 package org.magnet4j.tensor;
 
 import java.util.Arrays;
+import java.util.List;
 
 /** Matrix products and 2-D convolution with their backward rules. */
 final class LinearOps {
@@ -29,7 +30,17 @@ final class LinearOps {
         Tensor out = out3.reshape(Shapes.concat(batch, m, n));
         if (vecA) out = out.squeeze(-2);
         if (vecB) out = out.squeeze(-1);
+        // In inference the views made here go now: each holds its memory, and one left to the collector would keep
+        // the caller's release of a, b or the result from handing the memory back (release is a no-op under grad).
+        releaseTemps(List.of(a2, b2, a3, b3, out3), a, b, out);
         return out;
+    }
+
+    /** Releases each of temps (once) that is none of kept. */
+    private static void releaseTemps(List<Tensor> temps, Tensor... kept) {
+        java.util.IdentityHashMap<Tensor, Boolean> seen = new java.util.IdentityHashMap<>();
+        for (Tensor k : kept) seen.put(k, Boolean.TRUE);
+        for (Tensor t : temps) if (seen.put(t, Boolean.TRUE) == null) t.release();
     }
 
     /**

@@ -11,6 +11,9 @@ final class Views {
         int[] orig = x.shape();
         Tensor base = x.isContiguous() ? x : x.contiguous();
         Tensor out = new Tensor(base.storage(), shape, Shapes.contiguousStrides(shape), base.offset());
+        // The copy is only ever seen through out: in inference its hold on the memory passes to out, so that
+        // releasing out hands the memory back (a dropped holder would keep it from ever returning to the pool).
+        if (base != x) base.release();
         return Autograd.record(out, "reshape", g -> new Tensor[] {g.reshape(orig)}, x);
     }
 

@@ -84,6 +84,37 @@ class ReleaseTest {
         }
     }
 
+    /**
+     * Temporaries inside reshape (the copy of a strided tensor) and matmul (its 3-d views of the operands and of
+     * the result) must not keep holding memory once the op returns: a dropped holder kept OCR's attention
+     * operands and results from ever going back, and an HRNet forward allocated 229 MB instead of about 60 MB.
+     */
+    @Test
+    void reshapeAndMatmulLeaveNoHolderBehind() {
+        Tensor x = Tensor.randn(new SplittableRandom(9), 1, C, H, W);
+        try (var g = GradMode.noGrad()) {
+            Tensor y = x.relu(), rows = y.reshape(1, C, H * W), query = rows.permute(0, 2, 1); // strided: H*W x C
+            Tensor packed = query.reshape(H * W, C); // a copy, seen only through the result
+            assertTrue(packed.release(), "the copy made by reshape goes back with its only view");
+
+            Tensor key = Tensor.randn(new SplittableRandom(10), 1, C, 19);
+            Tensor scores = query.matmul(key); // strided operand: copied inside matmul
+            float[] want = scores.toFloatArray();
+            assertTrue(scores.release(), "matmul's result is held by nothing else");
+            assertFalse(y.release()); // its views still read it
+            assertFalse(rows.release());
+            assertTrue(query.release(), "matmul kept no view of its operand");
+
+            // The same operand stored contiguous: viewed in place inside matmul
+            Tensor a = x.relu().reshape(1, C, H * W).permute(0, 2, 1).contiguous();
+            Tensor again = a.matmul(key);
+            assertArrayEquals(want, again.toFloatArray()); // the same product after all the reuse
+            float[] buffer = array(a);
+            assertTrue(a.release(), "matmul kept no view of its operand");
+            assertSame(buffer, array(x.add(1.0)));
+        }
+    }
+
     @Test
     void nothingRecordedForAutogradIsHandedBack() {
         Tensor x = Tensor.randn(new SplittableRandom(8), 1, C, H, W);

@@ -195,6 +195,10 @@ public final class HRNetOCR extends FoldableModule {
             first = pair(conv, bn);
         }
 
-        @Override public Tensor forward(Tensor x) { return classifier.forward(first.applyRelu(x)); }
+        @Override public Tensor forward(Tensor x) {
+            Tensor hidden = first.applyRelu(x), out = classifier.forward(hidden);
+            hidden.release(); // inference: its memory serves a later output
+            return out;
+        }
     }
 }

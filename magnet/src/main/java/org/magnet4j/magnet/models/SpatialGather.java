@@ -22,7 +22,10 @@ public final class SpatialGather extends Module {
         Tensor probs = l0.reshape(n, k, -1).softmax(2);                          // N x K x HW
         // N x C x K: each channel's pixels weighted by each class's probabilities, summed in float64 (without
         // writing the features in float64 when no gradient is needed)
-        Tensor context = feats.reshape(n, c, -1).matmulT64(probs).unsqueeze(3);  // N x C x K x 1
+        Tensor rows = feats.reshape(n, c, -1), context = rows.matmulT64(probs).unsqueeze(3);  // N x C x K x 1
+        // In inference the view goes back at once: while it lives, the caller's release of feats (OCR's 512-channel
+        // features, 64 MB for a 256x128 patch) cannot hand their memory back, and each forward allocated it anew.
+        rows.release();
         return dt == DType.FLOAT32 ? context.to(dt) : context;
     }
 }
