@@ -180,7 +180,12 @@ public final class HRNetOCR extends FoldableModule {
     }
 
     /** Logits {@code (cls + 0.4 * aux) / 1.4} at the input size. */
-    @Override public Tensor forward(Tensor image) { return forwardAll(image).output(); }
+    @Override public Tensor forward(Tensor image) {
+        Outputs all = forwardAll(image);
+        all.main().release(); // inference: only the combined output is wanted; their memory serves later outputs
+        all.aux().release();
+        return all.output();
+    }
 
     /** Sequential(1x1 conv (bias), BN, ReLU, 1x1 conv (bias) → C): names 0, 1, 3. */
     static final class AuxHead extends FoldableModule {

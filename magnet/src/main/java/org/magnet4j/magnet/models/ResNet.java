@@ -1,5 +1,7 @@
 package org.magnet4j.magnet.models;
 
+import java.util.List;
+
 import org.magnet4j.nn.Module;
 import org.magnet4j.nn.layers.BatchNorm2d;
 import org.magnet4j.nn.layers.Conv2d;
@@ -78,13 +80,19 @@ public final class ResNet extends FoldableModule {
 
     public Features features(Tensor image) {
         if (image.dim() != 4 || image.size(1) != 3) throw new TensorException("ResNet: input must be [N,3,H,W], got " + image.describe());
-        Tensor x = maxpool.forward(stem.applyRelu(image));
+        Tensor s = stem.applyRelu(image), x = maxpool.forward(s);
+        s.release(); // inference: its memory serves later outputs
         Tensor c2 = layer1.forward(x);
+        if (c2 != x) x.release();
         Tensor c3 = layer2.forward(c2);
         Tensor c4 = layer3.forward(c3);
         return new Features(c2, c3, c4, layer4.forward(c4));
     }
 
     /** The last feature map (c5, stride 32). */
-    @Override public Tensor forward(Tensor image) { return features(image).c5(); }
+    @Override public Tensor forward(Tensor image) {
+        Features f = features(image);
+        for (Tensor t : List.of(f.c2(), f.c3(), f.c4())) if (t != f.c5()) t.release(); // inference: memory for later outputs
+        return f.c5();
+    }
 }

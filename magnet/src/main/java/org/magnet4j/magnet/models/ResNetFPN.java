@@ -53,22 +53,38 @@ public final class ResNetFPN extends Module {
 
     public ResNet backbone() { return backbone; }
 
+    /** top upsampled to lateral's size, plus lateral; in inference lateral and the upsampled copy are released. */
     private static Tensor upsampleAdd(Tensor top, Tensor lateral) {
-        return Layers.resizeBilinear(top, lateral.size(2), lateral.size(3), false).add(lateral);
+        Tensor up = Layers.resizeBilinear(top, lateral.size(2), lateral.size(3), false), sum = up.add(lateral);
+        if (up != top) up.release();
+        lateral.release();
+        return sum;
+    }
+
+    /** out = next(in); in inference in's memory is released once consumed (modules here always make new tensors). */
+    private static Tensor consume(Tensor in, Tensor out) {
+        if (out != in) in.release();
+        return out;
     }
 
     /** Logits [N,C,H,W] at the input size. */
     @Override public Tensor forward(Tensor image) {
+        // In inference every intermediate's memory is released as soon as it is consumed (Tensor.release).
         ResNet.Features c = backbone.features(image);
         Tensor[] p = new Tensor[4];
-        p[0] = toplayer.forward(c.c5());
-        p[1] = upsampleAdd(p[0], lateral[0].forward(c.c4()));
-        p[2] = upsampleAdd(p[1], lateral[1].forward(c.c3()));
-        p[3] = upsampleAdd(p[2], lateral[2].forward(c.c2()));
-        for (int k = 0; k < 4; k++) p[k] = smooth2[k].forward(smooth1[k].forward(p[k]));
+        p[0] = consume(c.c5(), toplayer.forward(c.c5()));
+        p[1] = upsampleAdd(p[0], consume(c.c4(), lateral[0].forward(c.c4())));
+        p[2] = upsampleAdd(p[1], consume(c.c3(), lateral[1].forward(c.c3())));
+        p[3] = upsampleAdd(p[2], consume(c.c2(), lateral[2].forward(c.c2())));
+        for (int k = 0; k < 4; k++) {
+            Tensor s1 = consume(p[k], smooth1[k].forward(p[k]));
+            p[k] = consume(s1, smooth2[k].forward(s1));
+        }
         int h = p[3].size(2), w = p[3].size(3);
-        for (int k = 0; k < 3; k++) p[k] = Layers.resizeBilinear(p[k], h, w, false);
-        Tensor out = classify.forward(Tensor.cat(List.of(p), 1));
-        return Layers.resizeBilinear(out, image.size(2), image.size(3), false);
+        for (int k = 0; k < 3; k++) p[k] = consume(p[k], Layers.resizeBilinear(p[k], h, w, false));
+        Tensor all = Tensor.cat(List.of(p), 1);
+        for (Tensor t : p) t.release();
+        Tensor out = consume(all, classify.forward(all));
+        return consume(out, Layers.resizeBilinear(out, image.size(2), image.size(3), false));
     }
 }
