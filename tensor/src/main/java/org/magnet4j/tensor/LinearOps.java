@@ -32,15 +32,9 @@ final class LinearOps {
         if (vecB) out = out.squeeze(-1);
         // In inference the views made here go now: each holds its memory, and one left to the collector would keep
         // the caller's release of a, b or the result from handing the memory back (release is a no-op under grad).
-        releaseTemps(List.of(a2, b2, a3, b3, out3), a, b, out);
+        // (a2 and b2 are a and b themselves unless unsqueezed; release() of an already released tensor does nothing.)
+        for (Tensor t : List.of(a2, b2, a3, b3, out3)) if (t != a && t != b && t != out) t.release();
         return out;
-    }
-
-    /** Releases each of temps (once) that is none of kept. */
-    private static void releaseTemps(List<Tensor> temps, Tensor... kept) {
-        java.util.IdentityHashMap<Tensor, Boolean> seen = new java.util.IdentityHashMap<>();
-        for (Tensor k : kept) seen.put(k, Boolean.TRUE);
-        for (Tensor t : temps) if (seen.put(t, Boolean.TRUE) == null) t.release();
     }
 
     /**
