@@ -141,6 +141,32 @@ public final class Tensor {
 
     public boolean isReleased() { return released; }
 
+    /**
+     * {@link #release()} of each tensor: for inference code dropping several intermediates at once. A tensor listed
+     * twice, or a view listed with its source, is fine (release() is idempotent).
+     */
+    public static void releaseAll(Tensor... dead) {
+        for (Tensor t : dead) t.release();
+    }
+
+    /**
+     * For a step {@code out = op(in)} in inference: releases {@code in} unless op handed back the same object (an
+     * identity layer, dropout in eval mode), and returns {@code out}. Only for an {@code in} the caller made.
+     */
+    public static Tensor releaseConsumed(Tensor in, Tensor out) {
+        if (out != in) in.release();
+        return out;
+    }
+
+    /** Releases each tensor of {@code done} that is not the very same object as one of {@code kept} (passed through). */
+    public static void releaseAllExcept(List<Tensor> done, List<Tensor> kept) {
+        for (Tensor t : done) {
+            boolean passed = false;
+            for (Tensor k : kept) passed |= k == t;
+            if (!passed) t.release();
+        }
+    }
+
     public DType dtype() { return storage.dtype(); }
 
     public Device device() { return storage.device(); }

@@ -111,22 +111,10 @@ public final class HRNetOCR extends FoldableModule {
     private static List<Tensor> run(ModuleList<HighResolutionModule> stage, List<Tensor> x) {
         for (HighResolutionModule m : stage) {
             List<Tensor> next = m.forward(x);
-            releaseUnless(x, next);
+            Tensor.releaseAllExcept(x, next); // the same objects pass through absent transitions
             x = next;
         }
         return x;
-    }
-
-    /**
-     * In inference, gives back the memory of the tensors of {@code done} that are not in {@code kept} (the same
-     * objects pass through absent transitions). Callers pass only tensors this forward made.
-     */
-    private static void releaseUnless(List<Tensor> done, List<Tensor> kept) {
-        for (Tensor t : done) {
-            boolean passed = false;
-            for (Tensor k : kept) passed |= k == t;
-            if (!passed) t.release();
-        }
     }
 
     /** The concatenated multi-resolution features [N, headChannels, H, W] (H, W: the input size, stride-1 stem). */
@@ -135,12 +123,11 @@ public final class HRNetOCR extends FoldableModule {
         // In inference every intermediate's memory is released as soon as it is consumed (Tensor.release).
         Tensor s1 = stem1.applyRelu(image), s2 = stem2.applyRelu(s1);
         s1.release();
-        Tensor x = layer1.forward(s2);
-        if (x != s2) s2.release();
+        Tensor x = Tensor.releaseConsumed(s2, layer1.forward(s2));
         List<Tensor> y = List.of(x);
         for (var st : List.of(Map.entry(transition1, stage2), Map.entry(transition2, stage3), Map.entry(transition3, stage4))) {
             List<Tensor> in = transit(st.getKey(), y);
-            releaseUnless(y, in);
+            Tensor.releaseAllExcept(y, in);
             y = run(st.getValue(), in);
         }
         int h = y.get(0).size(2), w = y.get(0).size(3);

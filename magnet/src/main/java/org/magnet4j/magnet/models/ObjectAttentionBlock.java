@@ -32,20 +32,15 @@ public final class ObjectAttentionBlock extends Module {
         Tensor down = fDown.forward(proxy), downRows = down.reshape(n, keyChannels, -1);
         Tensor value = downRows.permute(0, 2, 1);                                         // N x K x Ck
         Tensor scores = query.matmul(key);                                                // N x HW x K
-        release(pixels, pixelRows, query, objects, key);
+        Tensor.releaseAll(pixels, pixelRows, query, objects, key);
         Tensor scaled = scores.mul(Math.pow(keyChannels, -0.5));
         Tensor sim = scaled.softmax(-1);
-        release(scores, scaled);
+        Tensor.releaseAll(scores, scaled);
         Tensor weighted = sim.matmul(value), byChannel = weighted.permute(0, 2, 1);       // N x Ck x HW
-        release(sim, down, downRows, value);
+        Tensor.releaseAll(sim, down, downRows, value);
         Tensor packed = byChannel.contiguous(), context = packed.reshape(n, keyChannels, h, w);
         Tensor out = fUp.forward(context);
-        release(weighted, byChannel, packed, context);
+        Tensor.releaseAll(weighted, byChannel, packed, context);
         return out;
-    }
-
-    private static void release(Tensor... dead) {
-        java.util.IdentityHashMap<Tensor, Boolean> seen = new java.util.IdentityHashMap<>();
-        for (Tensor t : dead) if (seen.put(t, Boolean.TRUE) == null) t.release(); // a view may be its own source
     }
 }

@@ -74,19 +74,31 @@ public final class PSPNet extends Module {
 
     /** The combined output and both heads at the input size. */
     public Outputs forwardAll(Tensor image) {
+        // In inference every intermediate's memory is released as soon as it is consumed (Tensor.release); the
+        // dropouts hand their input back unchanged in eval mode, which releaseConsumed recognises.
         Tensor f = feats.forward(image);
-        Tensor p = drop1.forward(psp.forward(f));
-        p = drop2.forward(up1.forward(p));
-        p = drop2.forward(up2.forward(p));
-        p = drop2.forward(up3.forward(p));
+        Tensor pooled = psp.forward(f);
+        Tensor p = Tensor.releaseConsumed(pooled, drop1.forward(pooled));
+        for (PSPUpsample up : List.of(up1, up2, up3)) {
+            Tensor u = Tensor.releaseConsumed(p, up.forward(p));
+            p = Tensor.releaseConsumed(u, drop2.forward(u));
+        }
         int h = image.size(2), w = image.size(3);
-        Tensor aux = Layers.resizeBilinear(classifier.forward(f), h, w, false);
-        Tensor main = Layers.resizeBilinear(finalConv.forward(p), h, w, false);
-        return new Outputs(main.add(aux.mul(AUX_WEIGHT)).div(1 + AUX_WEIGHT), main, aux);
+        Tensor auxLogits = Tensor.releaseConsumed(f, classifier.forward(f));
+        Tensor aux = Tensor.releaseConsumed(auxLogits, Layers.resizeBilinear(auxLogits, h, w, false));
+        Tensor mainLogits = Tensor.releaseConsumed(p, finalConv.forward(p));
+        Tensor main = Tensor.releaseConsumed(mainLogits, Layers.resizeBilinear(mainLogits, h, w, false));
+        Tensor weighted = aux.mul(AUX_WEIGHT), sum = main.add(weighted), out = sum.div(1 + AUX_WEIGHT);
+        Tensor.releaseAll(weighted, sum);
+        return new Outputs(out, main, aux);
     }
 
-    /** Logits {@code (p + 0.4 * aux) / 1.4} at the input size. */
-    @Override public Tensor forward(Tensor image) { return forwardAll(image).output(); }
+    /** Logits {@code (p + 0.4 * aux) / 1.4} at the input size (the two heads' memory released in inference). */
+    @Override public Tensor forward(Tensor image) {
+        Outputs o = forwardAll(image);
+        Tensor.releaseAll(o.main(), o.aux());
+        return o.output();
+    }
 
     /** Pyramid pooling: stages.i = Sequential(AdaptiveAvgPool2d(size), 1x1 conv without bias); bottleneck; ReLU. */
     static final class PSPModule extends Module {
@@ -103,9 +115,15 @@ public final class PSPNet extends Module {
         @Override public Tensor forward(Tensor f) {
             int h = f.size(2), w = f.size(3);
             List<Tensor> priors = new ArrayList<>(stages.size() + 1);
-            for (Sequential stage : stages) priors.add(Layers.resizeBilinear(stage.forward(f), h, w, false));
+            for (Sequential stage : stages) {
+                Tensor pooled = stage.forward(f);
+                priors.add(Tensor.releaseConsumed(pooled, Layers.resizeBilinear(pooled, h, w, false)));
+            }
             priors.add(f);
-            return bottleneck.forward(Tensor.cat(priors, 1)).relu();
+            Tensor all = Tensor.cat(priors, 1);
+            for (Tensor prior : priors.subList(0, stages.size())) prior.release(); // f is the caller's
+            Tensor reduced = Tensor.releaseConsumed(all, bottleneck.forward(all));
+            return Tensor.releaseConsumed(reduced, reduced.relu());
         }
     }
 
@@ -116,7 +134,10 @@ public final class PSPNet extends Module {
         PSPUpsample(int in, int out) { conv = child("conv", new ConvAct(in, out)); }
 
         @Override public Tensor forward(Tensor x) {
-            return conv.forward(Layers.resizeBilinear(x, 2 * x.size(2), 2 * x.size(3), false));
+            Tensor up = Layers.resizeBilinear(x, 2 * x.size(2), 2 * x.size(3), false);
+            Tensor out = conv.forward(up);
+            if (up != x) up.release(); // x is the caller's
+            return out;
         }
     }
 

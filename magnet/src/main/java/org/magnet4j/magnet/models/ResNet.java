@@ -79,20 +79,23 @@ public final class ResNet extends FoldableModule {
     }
 
     public Features features(Tensor image) {
-        if (image.dim() != 4 || image.size(1) != 3) throw new TensorException("ResNet: input must be [N,3,H,W], got " + image.describe());
-        Tensor s = stem.applyRelu(image), x = maxpool.forward(s);
-        s.release(); // inference: its memory serves later outputs
-        Tensor c2 = layer1.forward(x);
-        if (c2 != x) x.release();
-        Tensor c3 = layer2.forward(c2);
-        Tensor c4 = layer3.forward(c3);
+        Tensor c2 = level2(image), c3 = layer2.forward(c2), c4 = layer3.forward(c3);
         return new Features(c2, c3, c4, layer4.forward(c4));
     }
 
-    /** The last feature map (c5, stride 32). */
+    /** The last feature map (c5, stride 32); in inference each level is released once the next one is made. */
     @Override public Tensor forward(Tensor image) {
-        Features f = features(image);
-        for (Tensor t : List.of(f.c2(), f.c3(), f.c4())) if (t != f.c5()) t.release(); // inference: memory for later outputs
-        return f.c5();
+        Tensor c2 = level2(image);
+        Tensor c3 = Tensor.releaseConsumed(c2, layer2.forward(c2));
+        Tensor c4 = Tensor.releaseConsumed(c3, layer3.forward(c3));
+        return Tensor.releaseConsumed(c4, layer4.forward(c4));
+    }
+
+    /** c2 (stride 4): stem, max pool, layer1; in inference the stem's and the pool's outputs are released. */
+    private Tensor level2(Tensor image) {
+        if (image.dim() != 4 || image.size(1) != 3) throw new TensorException("ResNet: input must be [N,3,H,W], got " + image.describe());
+        Tensor s = stem.applyRelu(image), x = maxpool.forward(s);
+        s.release();
+        return Tensor.releaseConsumed(x, layer1.forward(x));
     }
 }

@@ -61,30 +61,24 @@ public final class ResNetFPN extends Module {
         return sum;
     }
 
-    /** out = next(in); in inference in's memory is released once consumed (modules here always make new tensors). */
-    private static Tensor consume(Tensor in, Tensor out) {
-        if (out != in) in.release();
-        return out;
-    }
-
     /** Logits [N,C,H,W] at the input size. */
     @Override public Tensor forward(Tensor image) {
         // In inference every intermediate's memory is released as soon as it is consumed (Tensor.release).
         ResNet.Features c = backbone.features(image);
         Tensor[] p = new Tensor[4];
-        p[0] = consume(c.c5(), toplayer.forward(c.c5()));
-        p[1] = upsampleAdd(p[0], consume(c.c4(), lateral[0].forward(c.c4())));
-        p[2] = upsampleAdd(p[1], consume(c.c3(), lateral[1].forward(c.c3())));
-        p[3] = upsampleAdd(p[2], consume(c.c2(), lateral[2].forward(c.c2())));
+        p[0] = Tensor.releaseConsumed(c.c5(), toplayer.forward(c.c5()));
+        p[1] = upsampleAdd(p[0], Tensor.releaseConsumed(c.c4(), lateral[0].forward(c.c4())));
+        p[2] = upsampleAdd(p[1], Tensor.releaseConsumed(c.c3(), lateral[1].forward(c.c3())));
+        p[3] = upsampleAdd(p[2], Tensor.releaseConsumed(c.c2(), lateral[2].forward(c.c2())));
         for (int k = 0; k < 4; k++) {
-            Tensor s1 = consume(p[k], smooth1[k].forward(p[k]));
-            p[k] = consume(s1, smooth2[k].forward(s1));
+            Tensor s1 = Tensor.releaseConsumed(p[k], smooth1[k].forward(p[k]));
+            p[k] = Tensor.releaseConsumed(s1, smooth2[k].forward(s1));
         }
         int h = p[3].size(2), w = p[3].size(3);
-        for (int k = 0; k < 3; k++) p[k] = consume(p[k], Layers.resizeBilinear(p[k], h, w, false));
+        for (int k = 0; k < 3; k++) p[k] = Tensor.releaseConsumed(p[k], Layers.resizeBilinear(p[k], h, w, false));
         Tensor all = Tensor.cat(List.of(p), 1);
         for (Tensor t : p) t.release();
-        Tensor out = consume(all, classify.forward(all));
-        return consume(out, Layers.resizeBilinear(out, image.size(2), image.size(3), false));
+        Tensor out = Tensor.releaseConsumed(all, classify.forward(all));
+        return Tensor.releaseConsumed(out, Layers.resizeBilinear(out, image.size(2), image.size(3), false));
     }
 }
