@@ -31,7 +31,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsPrepend = {"--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
 public class OpsBenchmark {
-    Tensor stem, w3x3, w1x1, branch1, w3x3Branch1, probs, probsFull, flat;
+    Tensor stem, w3x3, w1x1, branch1, w3x3Branch1, ocrIn, w3x3Ocr, probs, probsFull, flat;
     GradMode.Scope noGrad;
 
     @Setup
@@ -42,6 +42,8 @@ public class OpsBenchmark {
         w1x1 = Tensor.randn(rng, 64, 64, 1, 1);
         branch1 = Tensor.randn(rng, 1, 18, 128, 256);
         w3x3Branch1 = Tensor.randn(rng, 18, 18, 3, 3);
+        ocrIn = Tensor.randn(rng, 1, 270, 128, 256);
+        w3x3Ocr = Tensor.randn(rng, 512, 270, 3, 3).mul(0.02);
         probs = Tensor.rand(rng, 1, 19, 256, 512);
         probsFull = Tensor.rand(rng, 1, 19, 1024, 2048);
         flat = Tensor.rand(rng, 2048 * 1024);
@@ -64,6 +66,12 @@ public class OpsBenchmark {
 
     /** HRNet-W18's branch-1 3x3 18->18 (GEMM 18x32768x162): 2*18*162*32768 = 0.191 GFLOP. */
     @Benchmark public Tensor conv3x3Branch1() { return recycled(branch1.conv2d(w3x3Branch1, null, Conv2dParams.of(1, 1, 1, 1))); }
+
+    /**
+     * HRNet-OCR's 3x3 270 -> 512 at 128x256, which runs as Winograd F(2x2, 3x3): 81.5 GFLOP counted as the direct
+     * GEMM would do them (2*512*2430*32768), 36.2 GFLOP actually multiplied.
+     */
+    @Benchmark public Tensor conv3x3Ocr() { return recycled(ocrIn.conv2d(w3x3Ocr, null, Conv2dParams.of(1, 1, 1, 1))); }
 
     /** 2*64*64*32768 = 0.27 GFLOP. */
     @Benchmark public Tensor conv1x1() { return recycled(stem.conv2d(w1x1, null, Conv2dParams.of(1, 0, 1, 1))); }
