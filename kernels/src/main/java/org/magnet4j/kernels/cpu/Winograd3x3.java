@@ -10,8 +10,8 @@ import org.magnet4j.tensor.Conv2dParams;
  * comes from a 4x4 block of input as Y = A^T [ (G g G^T) . (B^T d B) ] A, so the products become 16 GEMMs of
  * (out x in channels) x (in channels x tiles) with 16 multiplications per tile instead of 36: 2.25 times fewer
  * FLOPs than the direct GEMM. The transforms are additions over the image, so the method pays only where the
- * channel counts make the GEMMs dominate ({@link #suits}: HRNet-OCR's 3x3 270 -> 512 at 128x256 took 160 ms
- * against 236 ms direct; 64 -> 64 at the same size took 15.4 ms against 9.0 ms, so small layers stay direct).
+ * channel counts make the GEMMs dominate ({@link #suits}: HRNet-OCR's 3x3 270 -> 512 at 128x256 took 125-145 ms
+ * against 254-264 ms direct; 64 -> 64 at the same size took 15.4 ms against 9.0 ms, so small layers stay direct).
  * <p>
  * Layout: the image is split into even and odd padded columns once per row (a two-vector shuffle), after which
  * every transform is contiguous vector arithmetic across 16 neighbouring tiles. Tiles go in chunks of tile rows

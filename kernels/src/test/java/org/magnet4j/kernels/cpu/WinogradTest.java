@@ -3,6 +3,7 @@ package org.magnet4j.kernels.cpu;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -20,6 +21,7 @@ class WinogradTest {
 
     @Test
     void takenOnlyForWideStrideOneThreeByThreeLayers() {
+        assumeTrue(Winograd3x3.ENABLED, "-Dmagnet.winograd=false turns the path off");
         assertTrue(Winograd3x3.suits(270, 512, 128, 256, 3, 3, SAME), "HRNet-OCR's 3x3 270 -> 512");
         assertFalse(Winograd3x3.suits(64, 64, 128, 256, 3, 3, SAME), "64 channels: the direct GEMM is faster");
         assertFalse(Winograd3x3.suits(270, 512, 128, 256, 3, 3, Conv2dParams.of(2, 1, 1, 1)), "stride 2");
@@ -33,6 +35,7 @@ class WinogradTest {
     void asAccurateAsTheDirectGemmAgainstFloat64() {
         SplittableRandom rng = new SplittableRandom(3);
         int n = 2, c = 200, co = 208, h = 16, w = 32;
+        assumeTrue(Winograd3x3.ENABLED, "-Dmagnet.winograd=false turns the path off");
         assertTrue(Winograd3x3.suits(c, co, h, w, 3, 3, SAME));
         Tensor x = Tensor.randn(rng, n, c, h, w), wt = Tensor.randn(rng, co, c, 3, 3).mul(1 / Math.sqrt(9.0 * c)), b = Tensor.randn(rng, co);
         try (var g = GradMode.noGrad()) {
