@@ -32,8 +32,8 @@ final class LinearOps {
         if (vecB) out = out.squeeze(-1);
         // In inference the views made here go now: each holds its memory, and one left to the collector would keep
         // the caller's release of a, b or the result from handing the memory back (release is a no-op under grad).
-        // (a2 and b2 are a and b themselves unless unsqueezed; release() of an already released tensor does nothing.)
-        for (Tensor t : List.of(a2, b2, a3, b3, out3)) if (t != a && t != b && t != out) t.release();
+        // (a2 and b2 are a and b themselves unless unsqueezed.)
+        Tensor.releaseAllExcept(List.of(a2, b2, a3, b3, out3), List.of(a, b, out));
         return out;
     }
 

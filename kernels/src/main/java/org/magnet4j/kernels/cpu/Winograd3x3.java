@@ -49,15 +49,6 @@ final class Winograd3x3 {
         HI = VectorShuffle.fromArray(S, hi, 0);
     }
 
-    /** Per-thread space for a channel's rows split into even and odd columns (grown on demand). */
-    private static final ThreadLocal<float[][]> SPLIT = ThreadLocal.withInitial(() -> new float[1][0]);
-
-    private static float[] splitRows(int n) {
-        float[][] holder = SPLIT.get();
-        if (holder[0].length < n) holder[0] = new float[n];
-        return holder[0];
-    }
-
     private static int pairIndex(int i) { return i < VL ? i : i - 2 * VL; }
 
     private Winograd3x3() {}
@@ -83,7 +74,7 @@ final class Winograd3x3 {
         for (int ty0 = 0; ty0 < th; ty0 += rows) {
             int r = Math.min(rows, th - ty0), n = r * tw, t0 = ty0;
             Parallel.forRange(c, 1, (lo, hi) -> {
-                float[] eo = splitRows(2 * (2 * r + 2) * (tw + 1 + VL));
+                float[] eo = Scratch.floats(Scratch.WINO_SPLIT, 2 * (2 * r + 2) * (tw + 1 + VL)); // this thread's rows split even/odd
                 for (int ch = lo; ch < hi; ch++) inputTransform(x, xOff + ch * h * w, h, w, t0, r, v, ch, c, n, eo);
             });
             for (int xi = 0; xi < 16; xi++) Gemm.sgemm(co, n, c, u, xi * co * c, c, v, xi * c * n, n, m, xi * co * n, n, false);
