@@ -112,7 +112,9 @@ final class LinearKernels {
                             bc == null ? null : (float[]) arr(bc), bc == null ? 0 : bc.offset() + gi * og,
                             rc == null ? null : (float[]) arr(rc), rc == null ? 0 : rc.offset(), relu);
                     int cOff = (img * o + gi * og) * l;
-                    if (implicit && Winograd3x3.suits(cg, og, h, wd, kH, kW, p)) { // 2.25x fewer FLOPs; wide layers only
+                    if (implicit && WinogradF4x4.suits(cg, og, h, wd, kH, kW, p)) { // 4x fewer FLOPs; wide layers, width 64k
+                        WinogradF4x4.conv((float[]) xa, xOff, cg, h, wd, (float[]) wa, wc.offset() + gi * og * kk, og, (float[]) oa, cOff, epi);
+                    } else if (implicit && Winograd3x3.suits(cg, og, h, wd, kH, kW, p)) { // 2.25x fewer FLOPs; wide layers only
                         Winograd3x3.conv((float[]) xa, xOff, cg, h, wd, (float[]) wa, wc.offset() + gi * og * kk, og, (float[]) oa, cOff, epi);
                     } else if (implicit && PaddedConv.suits(wd, kW, p)) { // B rows are slices of a padded copy
                         PaddedConv pc = PaddedConv.of((float[]) xa, xOff, cg, h, wd, kH, kW, p, Scratch.floats(Scratch.PADDED, PaddedConv.paddedSize(cg, h, wd, kH, kW, p)));

@@ -145,6 +145,12 @@ public final class Parallel {
         return w;
     }
 
+    /** Whether current holds a job other than the one numbered last (no reference to it survives this call). */
+    private static boolean hasNewJob(long last) {
+        Job now = current;
+        return now != null && now.id != last;
+    }
+
     /** A team member: runs every job it sees, spins a while for the next, then parks until a caller wakes it. */
     private static final class Worker extends Thread {
         volatile boolean sleeping;
@@ -158,18 +164,23 @@ public final class Parallel {
             long last = 0;
             long idleSince = System.nanoTime();
             while (true) {
+                // Job references are dropped before spinning or parking: current may still hold the job this worker
+                // just finished (its caller clears it a moment later), and a parked frame that kept it would keep the
+                // job's arrays reachable until the next job (seen in ParallelTest once Worker.run had been compiled).
                 Job job = current;
                 if (job != null && job.id != last) {
                     last = job.id;
                     job.work();
-                    job = null; // nothing of a finished job stays reachable from an idle worker
+                    job = null;
                     idleSince = System.nanoTime();
-                } else if (System.nanoTime() - idleSince < SPIN_NANOS) {
+                    continue;
+                }
+                job = null;
+                if (System.nanoTime() - idleSince < SPIN_NANOS) {
                     Thread.onSpinWait();
                 } else {
                     sleeping = true; // then look once more: a caller that published before this write will not unpark
-                    Job now = current;
-                    if (now == null || now.id == last) LockSupport.park(this);
+                    if (!hasNewJob(last)) LockSupport.park(this);
                     sleeping = false;
                     idleSince = System.nanoTime();
                 }
