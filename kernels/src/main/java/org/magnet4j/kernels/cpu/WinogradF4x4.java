@@ -10,8 +10,8 @@ import org.magnet4j.tensor.Conv2dParams;
  * comes from a 6x6 block of input as Y = A^T [ (G g G^T) . (B^T d B) ] A, so the products become 36 GEMMs of
  * (out x in channels) x (in channels x tiles): 36 multiplications per 16 outputs instead of 144, four times fewer
  * FLOPs than the direct GEMM and 1.8 times fewer than {@link Winograd3x3}'s F(2x2, 3x3). It takes the layers wide
- * enough for Winograd to pay ({@link Winograd3x3#MIN_CHANNELS}) whose width is a multiple of 4 vectors' worth of
- * tiles; the others keep F(2x2, 3x3).
+ * enough for it to pay ({@link #MIN_CHANNELS}) whose width is a multiple of 4 vectors' worth of tiles; the others
+ * keep F(2x2, 3x3) where that applies, or the direct GEMM.
  * <p>
  * Layout: each padded input row is split once into its four column phases (column mod 4, two rounds of two-vector
  * shuffles), after which a tile's six columns are the phases at tile index t and t + 1, and every transform is
@@ -54,11 +54,14 @@ final class WinogradF4x4 {
     static final boolean ENABLED = Winograd3x3.ENABLED && !"f2".equalsIgnoreCase(System.getProperty("magnet.winograd", ""));
 
     /**
-     * Both channel counts at least this, as for F(2x2, 3x3). Below it the 36 small GEMMs and the transforms' traffic
-     * eat the gain (measured 2026-12-01, alternated JVMs, conv + bias + ReLU: 64 -> 64 at 128x256 9.3-9.6 ms
-     * against 9.8-11.1 direct, 72 -> 72 at 32x64 a tie, 18 -> 18 at 128x256 1.4-1.7 ms against 1.0-1.1).
+     * Both channel counts at least this (lower than F(2x2, 3x3)'s 192: fewer multiplications pay sooner). Measured
+     * 2026-12-01, alternated JVMs, conv + bias + ReLU against the direct GEMM: 128 -> 128 at 64x64 (ResNet-50's
+     * layer2 in the FPN) 3.3-3.4 ms against 5.2-5.9; at 64x128 5.4-6.1 against 8.9-9.7; 144 -> 144 at 32x64 2.1-2.4
+     * against 2.7-3.2. Below it the 36 small GEMMs and the transforms' traffic eat the gain: 64 -> 64 at 128x256
+     * 9.3-9.6 ms against 9.8-11.1, 72 -> 72 at 32x64 a tie, 18 -> 18 at 128x256 1.4-1.7 ms against 1.0-1.1, and
+     * 256 -> 18 at 128x256 (few outputs) 21-23 ms against 16-19.
      */
-    static final int MIN_CHANNELS = Winograd3x3.MIN_CHANNELS;
+    static final int MIN_CHANNELS = 128;
 
     /** Whether this path applies to a convolution of c -> co channels over h x w with these parameters. */
     static boolean suits(int c, int co, int h, int w, int kH, int kW, Conv2dParams p) {

@@ -34,6 +34,8 @@ class WinogradTest {
         assertFalse(WinogradF4x4.suits(256, 256, 32, 32, 3, 3, SAME), "ResNet's 256 -> 256 at 32x32 keeps 2x2 tiles (8 tiles a row)");
         assertTrue(Winograd3x3.suits(256, 256, 32, 32, 3, 3, SAME));
         assertFalse(WinogradF4x4.suits(270, 512, 130, 256, 3, 3, SAME), "height not a multiple of 4");
+        assertEquals(WinogradF4x4.ENABLED, WinogradF4x4.suits(128, 128, 64, 64, 3, 3, SAME), "ResNet-50's layer2 in the FPN at 508x508");
+        assertFalse(WinogradF4x4.suits(64, 64, 128, 256, 3, 3, SAME), "64 channels: the direct GEMM is as fast");
     }
 
     @Test
