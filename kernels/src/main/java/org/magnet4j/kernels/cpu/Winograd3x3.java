@@ -27,32 +27,13 @@ import org.magnet4j.tensor.Conv2dParams;
 final class Winograd3x3 {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int VL = S.length();
-    /** From the pair (a, b) of 2 VL consecutive floats: the even-indexed ones, the odd-indexed ones. */
-    private static final VectorShuffle<Float> EVEN, ODD;
-    /** Interleaving (e, o) back into e0 o0 e1 o1 ...: the first VL lanes, the next VL. */
-    private static final VectorShuffle<Float> LO, HI;
+    private static final VectorShuffle<Float> EVEN = PairShuffles.EVEN, ODD = PairShuffles.ODD, LO = PairShuffles.LO, HI = PairShuffles.HI;
     /** Both channel counts at least this: 144 -> 144 was a tie at 16x32, 270 -> 512 a 1.5x win. */
     static final int MIN_CHANNELS = 192;
     /** Tile rows per chunk: 16 rows of 128 tiles was the fastest of 4, 16 and 64 at 270 -> 512 (160 vs 171-184 ms). */
     private static final int TILES_PER_CHUNK = 2048;
     /** Off with -Dmagnet.winograd=false: every 3x3 convolution then runs as a direct GEMM. */
     static final boolean ENABLED = !"false".equalsIgnoreCase(System.getProperty("magnet.winograd", "true"));
-
-    static {
-        int[] even = new int[VL], odd = new int[VL], lo = new int[VL], hi = new int[VL];
-        for (int i = 0; i < VL; i++) { // index >= VL picks lane index - VL of the second vector (written as index - 2 VL)
-            even[i] = pairIndex(2 * i);
-            odd[i] = pairIndex(2 * i + 1);
-            lo[i] = pairIndex(i / 2 + (i % 2) * VL);
-            hi[i] = pairIndex(VL / 2 + i / 2 + (i % 2) * VL);
-        }
-        EVEN = VectorShuffle.fromArray(S, even, 0);
-        ODD = VectorShuffle.fromArray(S, odd, 0);
-        LO = VectorShuffle.fromArray(S, lo, 0);
-        HI = VectorShuffle.fromArray(S, hi, 0);
-    }
-
-    private static int pairIndex(int i) { return i < VL ? i : i - 2 * VL; }
 
     private Winograd3x3() {}
 

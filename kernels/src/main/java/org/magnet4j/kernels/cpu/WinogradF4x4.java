@@ -25,28 +25,9 @@ import org.magnet4j.tensor.Conv2dParams;
 final class WinogradF4x4 {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int VL = S.length();
-    /** From the pair (a, b) of 2 VL consecutive floats: the even-indexed ones, the odd-indexed ones. */
-    private static final VectorShuffle<Float> EVEN, ODD;
-    /** Interleaving (e, o) back into e0 o0 e1 o1 ...: the first VL lanes, the next VL. */
-    private static final VectorShuffle<Float> LO, HI;
+    private static final VectorShuffle<Float> EVEN = PairShuffles.EVEN, ODD = PairShuffles.ODD, LO = PairShuffles.LO, HI = PairShuffles.HI;
     /** Tiles per chunk: V (36 x in x tiles) and M (36 x out x tiles) of a chunk stay near the last-level cache. */
     private static final int TILES_PER_CHUNK = 512;
-
-    static {
-        int[] even = new int[VL], odd = new int[VL], lo = new int[VL], hi = new int[VL];
-        for (int i = 0; i < VL; i++) {
-            even[i] = pairIndex(2 * i);
-            odd[i] = pairIndex(2 * i + 1);
-            lo[i] = pairIndex(i / 2 + (i % 2) * VL);
-            hi[i] = pairIndex(VL / 2 + i / 2 + (i % 2) * VL);
-        }
-        EVEN = VectorShuffle.fromArray(S, even, 0);
-        ODD = VectorShuffle.fromArray(S, odd, 0);
-        LO = VectorShuffle.fromArray(S, lo, 0);
-        HI = VectorShuffle.fromArray(S, hi, 0);
-    }
-
-    private static int pairIndex(int i) { return i < VL ? i : i - 2 * VL; }
 
     private WinogradF4x4() {}
 
