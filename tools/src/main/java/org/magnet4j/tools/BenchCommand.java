@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.magnet4j.kernels.cpu.ConvProfile;
 import org.magnet4j.kernels.cpu.Parallel;
 import org.magnet4j.magnet.data.ImageIo;
 import org.magnet4j.magnet.data.RgbImage;
@@ -76,6 +77,9 @@ final class BenchCommand {
 
         @Option(names = "--no_pytorch", description = "Skip the PyTorch run.") boolean noTorch;
 
+        @Option(names = "--profile", description = "Also print where the timed forwards spent their time: each convolution layer's "
+                + "path (GEMM or Winograd), time per forward and GFLOP/s (CPU only).") boolean profile;
+
         @Override public Integer call() {
             setThreads(threads);
             Init.manualSeed(0);
@@ -83,6 +87,8 @@ final class BenchCommand {
             m.eval();
             if (!noFold) BnFolding.foldForInference(m);
             org.magnet4j.tensor.Device dev = org.magnet4j.kernels.Devices.resolve(device);
+            if (profile && !dev.isCpu()) throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "--profile times the CPU backend's convolutions; drop it or use --device cpu (got " + dev + ")");
             m.to(dev);
             Tensor x = Tensor.randn(new java.util.SplittableRandom(0), shape).to(dev);
             List<Double> times = new ArrayList<>();
@@ -94,7 +100,9 @@ final class BenchCommand {
                     float[] out = m.forward(x).toFloatArray(); // waits for the device and includes the copy back
                     if (i > 0) times.add((System.nanoTime() - t0) / 1e9);
                     else checksum = bitsChecksum(out);
+                    if (i == 0 && profile) ConvProfile.start(); // the timed forwards only, not the warm-up
                 }
+                if (profile) printProfile(ConvProfile.stop(), repeat, times.stream().mapToDouble(Double::doubleValue).sum() / repeat);
                 heap.start(); // one more forward, measured for memory only (the GC it starts with is not timed)
                 m.forward(x).toFloatArray();
                 heap.stop();
@@ -108,6 +116,21 @@ final class BenchCommand {
             printRatio(model + " forward", median, torch, "median_s");
             return 0;
         }
+    }
+
+    /** The convolution groups as a table, per forward, the most time first; then what the rest of the forward took. */
+    static void printProfile(List<ConvProfile.Entry> groups, int forwards, double secondsPerForward) {
+        double convMs = 0;
+        System.out.printf("%-14s %-34s %6s %9s %7s %9s%n", "path", "convolution layer", "calls", "ms", "share", "GFLOP/s");
+        for (ConvProfile.Entry e : groups) {
+            double ms = e.totalNanos() / 1e6 / forwards;
+            convMs += ms;
+            System.out.printf("%-14s %-34s %6d %9.2f %6.1f%% %9.1f%n", e.path(), e.layer(), e.calls() / forwards, ms,
+                    100 * ms / (secondsPerForward * 1e3), e.gflops());
+        }
+        System.out.printf("convolutions %.1f ms of a %.1f ms forward (mean of the timed forwards); everything else %.1f ms%n",
+                convMs, secondsPerForward * 1e3, secondsPerForward * 1e3 - convMs);
+        System.out.println("(calls and ms per forward; GFLOP/s counts a direct convolution's FLOPs, also for Winograd layers)");
     }
 
     @Command(name = "pipeline", mixinStandardHelpOptions = true,

@@ -91,6 +91,24 @@ final class LinearKernels {
      * GEMM block gets its epilogue right after it is computed, one pass instead of three kernels.
      */
     static Tensor conv2d(CpuBackend be, Tensor x, Tensor w, Tensor bias, Tensor residual, boolean relu, Conv2dParams p) {
+        if (!ConvProfile.on()) return convolve(be, x, w, bias, residual, relu, p);
+        long t0 = System.nanoTime();
+        Tensor out = convolve(be, x, w, bias, residual, relu, p);
+        ConvProfile.record(pathName(x, w, p), x.size(0), x.size(1), x.size(2), x.size(3), w.size(0), w.size(2), w.size(3), p, System.nanoTime() - t0);
+        return out;
+    }
+
+    /** Which of the paths below a convolution takes (for {@link ConvProfile}). */
+    private static String pathName(Tensor x, Tensor w, Conv2dParams p) {
+        int g = p.groups(), cg = x.size(1) / g, og = w.size(0) / g, h = x.size(2), wd = x.size(3), kH = w.size(2), kW = w.size(3);
+        if (x.dtype() != DType.FLOAT32) return "float64";
+        if (isPointwise(kH, kW, p)) return "gemm 1x1";
+        if (WinogradF4x4.suits(cg, og, h, wd, kH, kW, p)) return "winograd 4x4";
+        if (Winograd3x3.suits(cg, og, h, wd, kH, kW, p)) return "winograd 2x2";
+        return PaddedConv.suits(wd, kW, p) ? "gemm padded" : "gemm im2col";
+    }
+
+    private static Tensor convolve(CpuBackend be, Tensor x, Tensor w, Tensor bias, Tensor residual, boolean relu, Conv2dParams p) {
         Tensor xc = x.contiguous(), wc = w.contiguous();
         int n = x.size(0), c = x.size(1), h = x.size(2), wd = x.size(3);
         int o = w.size(0), kH = w.size(2), kW = w.size(3), g = p.groups();
