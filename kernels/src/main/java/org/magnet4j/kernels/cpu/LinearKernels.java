@@ -80,7 +80,7 @@ final class LinearKernels {
         return out;
     }
 
-    private static boolean isPointwise(int kH, int kW, Conv2dParams p) {
+    static boolean isPointwise(int kH, int kW, Conv2dParams p) {
         return kH == 1 && kW == 1 && p.strideH() == 1 && p.strideW() == 1 && p.padH() == 0 && p.padW() == 0;
     }
 
@@ -91,24 +91,17 @@ final class LinearKernels {
      * GEMM block gets its epilogue right after it is computed, one pass instead of three kernels.
      */
     static Tensor conv2d(CpuBackend be, Tensor x, Tensor w, Tensor bias, Tensor residual, boolean relu, Conv2dParams p) {
-        if (!ConvProfile.on()) return convolve(be, x, w, bias, residual, relu, p);
+        int g = p.groups();
+        ConvPath path = ConvPath.of(x.dtype(), x.size(1) / g, w.size(0) / g, x.size(2), x.size(3), w.size(2), w.size(3), p);
+        if (!ConvProfile.on()) return convolve(be, x, w, bias, residual, relu, p, path);
         long t0 = System.nanoTime();
-        Tensor out = convolve(be, x, w, bias, residual, relu, p);
-        ConvProfile.record(pathName(x, w, p), x.size(0), x.size(1), x.size(2), x.size(3), w.size(0), w.size(2), w.size(3), p, System.nanoTime() - t0);
+        Tensor out = convolve(be, x, w, bias, residual, relu, p, path);
+        ConvProfile.record(path.label, x.size(0), x.size(1), x.size(2), x.size(3), w.size(0), w.size(2), w.size(3), p, System.nanoTime() - t0);
         return out;
     }
 
-    /** Which of the paths below a convolution takes (for {@link ConvProfile}). */
-    private static String pathName(Tensor x, Tensor w, Conv2dParams p) {
-        int g = p.groups(), cg = x.size(1) / g, og = w.size(0) / g, h = x.size(2), wd = x.size(3), kH = w.size(2), kW = w.size(3);
-        if (x.dtype() != DType.FLOAT32) return "float64";
-        if (isPointwise(kH, kW, p)) return "gemm 1x1";
-        if (WinogradF4x4.suits(cg, og, h, wd, kH, kW, p)) return "winograd 4x4";
-        if (Winograd3x3.suits(cg, og, h, wd, kH, kW, p)) return "winograd 2x2";
-        return PaddedConv.suits(wd, kW, p) ? "gemm padded" : "gemm im2col";
-    }
-
-    private static Tensor convolve(CpuBackend be, Tensor x, Tensor w, Tensor bias, Tensor residual, boolean relu, Conv2dParams p) {
+    private static Tensor convolve(CpuBackend be, Tensor x, Tensor w, Tensor bias, Tensor residual, boolean relu, Conv2dParams p,
+                                   ConvPath path) {
         Tensor xc = x.contiguous(), wc = w.contiguous();
         int n = x.size(0), c = x.size(1), h = x.size(2), wd = x.size(3);
         int o = w.size(0), kH = w.size(2), kW = w.size(3), g = p.groups();
@@ -117,29 +110,30 @@ final class LinearKernels {
         Tensor out = be.uninitialized(x.dtype(), n, o, oh, ow);
         Ops ops = ops(x.dtype());
         boolean direct = isPointwise(kH, kW, p);
-        boolean implicit = !direct && x.dtype() == DType.FLOAT32;
-        Object col = direct || implicit ? null : ops.scratch(Scratch.COL, kk * l);
+        Object col = path == ConvPath.FLOAT64 && !direct ? ops.scratch(Scratch.COL, kk * l) : null;
         Object xa = arr(xc), wa = arr(wc), oa = arr(out);
         Tensor bc = bias == null ? null : bias.contiguous(), rc = residual == null ? null : residual.contiguous();
         ConvEpilogue.Residual res = rc == null ? null : new ConvEpilogue.Residual(arr(rc), rc.offset());
         for (int img = 0; img < n; img++)
             for (int gi = 0; gi < g; gi++) {
                 int xOff = xc.offset() + (img * c + gi * cg) * h * wd;
-                if (x.dtype() == DType.FLOAT32) { // the epilogue runs inside the GEMM on each finished block of rows
+                if (path != ConvPath.FLOAT64) { // the epilogue runs inside the GEMM on each finished block of rows
                     GemmEpilogue epi = bc == null && rc == null && !relu ? null : new GemmEpilogue(
                             bc == null ? null : (float[]) arr(bc), bc == null ? 0 : bc.offset() + gi * og,
                             rc == null ? null : (float[]) arr(rc), rc == null ? 0 : rc.offset(), relu);
                     int cOff = (img * o + gi * og) * l;
-                    if (implicit && WinogradF4x4.suits(cg, og, h, wd, kH, kW, p)) { // 4x fewer FLOPs; wide layers, width 64k
-                        WinogradF4x4.conv((float[]) xa, xOff, cg, h, wd, (float[]) wa, wc.offset() + gi * og * kk, og, (float[]) oa, cOff, epi);
-                    } else if (implicit && Winograd3x3.suits(cg, og, h, wd, kH, kW, p)) { // 2.25x fewer FLOPs; wide layers only
-                        Winograd3x3.conv((float[]) xa, xOff, cg, h, wd, (float[]) wa, wc.offset() + gi * og * kk, og, (float[]) oa, cOff, epi);
-                    } else if (implicit && PaddedConv.suits(wd, kW, p)) { // B rows are slices of a padded copy
-                        PaddedConv pc = PaddedConv.of((float[]) xa, xOff, cg, h, wd, kH, kW, p, Scratch.floats(Scratch.PADDED, PaddedConv.paddedSize(cg, h, wd, kH, kW, p)));
-                        Gemm.sgemm(og, pc.columns(), kk, (float[]) wa, wc.offset() + gi * og * kk, kk, pc, pc.scatter((float[]) oa, cOff, epi));
-                    } else { // implicit: the GEMM packs im2col rows straight from the image, no column matrix
-                        PanelSource src = implicit ? new Im2colPanels((float[]) xa, xOff, h, wd, kH, kW, p) : new PanelSource.Matrix((float[]) xa, xOff, l);
-                        Gemm.sgemm(og, l, kk, (float[]) wa, wc.offset() + gi * og * kk, kk, src, (float[]) oa, cOff, l, false, epi);
+                    int wOff = wc.offset() + gi * og * kk;
+                    switch (path) {
+                        case WINOGRAD_4X4 -> WinogradF4x4.conv((float[]) xa, xOff, cg, h, wd, (float[]) wa, wOff, og, (float[]) oa, cOff, epi);
+                        case WINOGRAD_2X2 -> Winograd3x3.conv((float[]) xa, xOff, cg, h, wd, (float[]) wa, wOff, og, (float[]) oa, cOff, epi);
+                        case PADDED -> {
+                            PaddedConv pc = PaddedConv.of((float[]) xa, xOff, cg, h, wd, kH, kW, p, Scratch.floats(Scratch.PADDED, PaddedConv.paddedSize(cg, h, wd, kH, kW, p)));
+                            Gemm.sgemm(og, pc.columns(), kk, (float[]) wa, wOff, kk, pc, pc.scatter((float[]) oa, cOff, epi));
+                        }
+                        default -> { // POINTWISE: the image is B; IM2COL: the GEMM packs im2col rows from the image, no column matrix
+                            PanelSource src = path == ConvPath.IM2COL ? new Im2colPanels((float[]) xa, xOff, h, wd, kH, kW, p) : new PanelSource.Matrix((float[]) xa, xOff, l);
+                            Gemm.sgemm(og, l, kk, (float[]) wa, wOff, kk, src, (float[]) oa, cOff, l, false, epi);
+                        }
                     }
                     continue;
                 }

@@ -71,10 +71,13 @@ final class Winograd3x3 {
                 for (int o = lo; o < hi; o++) outputTransform(m, o, co, n, tw, t0, r, w, out, outOff + o * h * w);
             });
         }
-        if (epilogue != null) {
-            int l = h * w;
+        applyEpilogue(epilogue, out, outOff, co, h * w);
+    }
+
+    /** {@code epilogue} (may be null) over co finished output planes of l pixels each, planes split over the pool. */
+    static void applyEpilogue(GemmEpilogue epilogue, float[] out, int outOff, int co, int l) {
+        if (epilogue != null)
             Parallel.forRange(co, Math.max(1, (1 << 16) / l), (lo, hi) -> epilogue.apply(out, outOff + lo * l, l, lo, hi - lo, l));
-        }
     }
 
     private static final java.util.concurrent.atomic.AtomicBoolean WARM = new java.util.concurrent.atomic.AtomicBoolean();

@@ -70,10 +70,7 @@ final class WinogradF4x4 {
                 for (int o = lo; o < hi; o++) outputTransform(m, o, co, n, tw, t0, r, w, out, outOff + o * h * w, tmp);
             });
         }
-        if (epilogue != null) {
-            int l = h * w;
-            Parallel.forRange(co, Math.max(1, (1 << 16) / l), (lo, hi) -> epilogue.apply(out, outOff + lo * l, l, lo, hi - lo, l));
-        }
+        Winograd3x3.applyEpilogue(epilogue, out, outOff, co, h * w);
     }
 
     /** Floats of one thread's phase split: 4 phases x (4 r + 2) rows x (tw + 1 + VL) (slack for the t + 1 reads). */

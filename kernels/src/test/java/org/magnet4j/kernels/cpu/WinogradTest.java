@@ -44,18 +44,10 @@ class WinogradTest {
         int n = 2, c = 200, co = 208, h = 16, w = 32;
         assumeTrue(Winograd3x3.ENABLED, "-Dmagnet.winograd=false turns the path off");
         assertTrue(Winograd3x3.suits(c, co, h, w, 3, 3, SAME));
-        Tensor x = Tensor.randn(rng, n, c, h, w), wt = Tensor.randn(rng, co, c, 3, 3).mul(1 / Math.sqrt(9.0 * c)), b = Tensor.randn(rng, co);
-        try (var g = GradMode.noGrad()) {
-            float[] wino = x.conv2d(wt, b, SAME).toFloatArray();
-            double[] ref = x.to(DType.FLOAT64).conv2d(wt.to(DType.FLOAT64), b.to(DType.FLOAT64), SAME).toDoubleArray();
-            // the direct float32 path on the same data, as the yardstick: the padded-image GEMM plus the bias
-            float[] direct = direct(x, wt, b);
-            double[] eW = errors(wino, ref), eD = errors(direct, ref);
-            System.out.printf("winograd 3x3 %d -> %d at %dx%d vs float64: max-abs %.3g, rel-L2 %.3g; direct GEMM: max-abs %.3g, rel-L2 %.3g%n",
-                    c, co, h, w, eW[0], eW[1], eD[0], eD[1]);
-            assertTrue(eW[0] <= 3 * eD[0] && eW[1] <= 3 * eD[1], "winograd error " + eW[0] + " / " + eW[1] + " vs direct " + eD[0] + " / " + eD[1]);
-            assertTrue(eW[0] < 2e-5 && eW[1] < 2e-6, "winograd error " + eW[0] + " / " + eW[1]);
-        }
+        double[][] e = errorsAgainstFloat64("winograd 3x3", rng, n, c, co, h, w);
+        double[] eW = e[0], eD = e[1];
+        assertTrue(eW[0] <= 3 * eD[0] && eW[1] <= 3 * eD[1], "winograd error " + eW[0] + " / " + eW[1] + " vs direct " + eD[0] + " / " + eD[1]);
+        assertTrue(eW[0] < 2e-5 && eW[1] < 2e-6, "winograd error " + eW[0] + " / " + eW[1]);
     }
 
     @Test
@@ -64,19 +56,12 @@ class WinogradTest {
         int n = 1, c = 270, co = 200, h = 8, w = 64;
         assumeTrue(WinogradF4x4.ENABLED, "-Dmagnet.winograd=false or =f2 turns the path off");
         assertTrue(WinogradF4x4.suits(c, co, h, w, 3, 3, SAME));
-        Tensor x = Tensor.randn(rng, n, c, h, w), wt = Tensor.randn(rng, co, c, 3, 3).mul(1 / Math.sqrt(9.0 * c)), b = Tensor.randn(rng, co);
-        try (var g = GradMode.noGrad()) {
-            float[] wino = x.conv2d(wt, b, SAME).toFloatArray();
-            double[] ref = x.to(DType.FLOAT64).conv2d(wt.to(DType.FLOAT64), b.to(DType.FLOAT64), SAME).toDoubleArray();
-            float[] direct = direct(x, wt, b);
-            double[] eW = errors(wino, ref), eD = errors(direct, ref);
-            System.out.printf("winograd F(4x4,3x3) %d -> %d at %dx%d vs float64: max-abs %.3g, rel-L2 %.3g; direct GEMM: max-abs %.3g, rel-L2 %.3g%n",
-                    c, co, h, w, eW[0], eW[1], eD[0], eD[1]);
-            // Measured (2026-12-01): max-abs 4.9e-5 and rel-L2 2.2e-6 against 1.9e-6 and 1.9e-7 direct, 26x and 11x:
-            // the transforms' 4, 5 and 8 amplify rounding (computing G g G^T in float64 changed neither figure).
-            assertTrue(eW[0] <= 40 * eD[0] && eW[1] <= 20 * eD[1], "winograd error " + eW[0] + " / " + eW[1] + " vs direct " + eD[0] + " / " + eD[1]);
-            assertTrue(eW[0] < 1e-4 && eW[1] < 5e-6, "winograd error " + eW[0] + " / " + eW[1]);
-        }
+        double[][] e = errorsAgainstFloat64("winograd F(4x4,3x3)", rng, n, c, co, h, w);
+        double[] eW = e[0], eD = e[1];
+        // Measured (2026-12-01): max-abs 4.9e-5 and rel-L2 2.2e-6 against 1.9e-6 and 1.9e-7 direct, 26x and 11x:
+        // the transforms' 4, 5 and 8 amplify rounding (computing G g G^T in float64 changed neither figure).
+        assertTrue(eW[0] <= 40 * eD[0] && eW[1] <= 20 * eD[1], "winograd error " + eW[0] + " / " + eW[1] + " vs direct " + eD[0] + " / " + eD[1]);
+        assertTrue(eW[0] < 1e-4 && eW[1] < 5e-6, "winograd error " + eW[0] + " / " + eW[1]);
     }
 
     @Test
@@ -92,6 +77,22 @@ class WinogradTest {
                 float[] want = plain.add(res).relu().toFloatArray(), got = x.conv2dFused(wt, b, res, true, SAME).toFloatArray();
                 for (int i = 0; i < want.length; i++) assertEquals(Float.floatToIntBits(want[i]), Float.floatToIntBits(got[i]), "width " + w + " at " + i);
             }
+        }
+    }
+
+    /**
+     * {max-abs, rel-L2} against float64 of the float32 convolution (whichever path it takes) and of the direct float32
+     * GEMM, for a random n x c x h x w image, co x c x 3 x 3 weights scaled to unit output variance and a bias.
+     */
+    private static double[][] errorsAgainstFloat64(String label, SplittableRandom rng, int n, int c, int co, int h, int w) {
+        Tensor x = Tensor.randn(rng, n, c, h, w), wt = Tensor.randn(rng, co, c, 3, 3).mul(1 / Math.sqrt(9.0 * c)), b = Tensor.randn(rng, co);
+        try (var g = GradMode.noGrad()) {
+            float[] wino = x.conv2d(wt, b, SAME).toFloatArray();
+            double[] ref = x.to(DType.FLOAT64).conv2d(wt.to(DType.FLOAT64), b.to(DType.FLOAT64), SAME).toDoubleArray();
+            double[] eW = errors(wino, ref), eD = errors(direct(x, wt, b), ref);
+            System.out.printf("%s %d -> %d at %dx%d vs float64: max-abs %.3g, rel-L2 %.3g; direct GEMM: max-abs %.3g, rel-L2 %.3g%n",
+                    label, c, co, h, w, eW[0], eW[1], eD[0], eD[1]);
+            return new double[][] {eW, eD};
         }
     }
 
