@@ -5,8 +5,10 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Row-major matrix products C = A x B (+ C when accumulating). The float32 path is a register-blocked
- * Vector API kernel (6 rows x 2 vectors of accumulators, FMA over K) over B packed into zero-padded,
- * contiguous strips; the float64 path is a plain reference loop used for checks.
+ * Vector API kernel (12 rows x 2 vectors of accumulators, FMA over K; {@link PackedAKernels}) over A packed once
+ * per product ({@link PackedA}) and B packed into zero-padded, contiguous strips; products of at most
+ * {@link #IN_PLACE_MAX_M} rows whose B is cached read B where it lies (6 or 9 rows at a time). The float64 path is
+ * a plain reference loop used for checks.
  *
  * <p>Numerics: each KC-deep slice of K is summed from zero (one FMA per step, in K order) and then added to
  * C, so every element's rounding is fixed by KC alone, whatever the blocking, threads or edge handling.
@@ -15,7 +17,10 @@ import jdk.incubator.vector.VectorSpecies;
 public final class Gemm {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int VL = S.length();
-    /** Register tile: MR rows x NR columns = 12 accumulators (of 32 AVX-512 registers), 8 loads per 12 FMAs. */
+    /**
+     * Register tile of the in-place path (B read where it lies, A in place): MR rows x NR columns = 12 accumulators
+     * (of 32 AVX-512 registers), 8 loads per 12 FMAs. The packed path runs {@link PackedAKernels}' 12 x NR tile.
+     */
     static final int MR = 6;
     static final int NR = 2 * VL;
     /** Columns of B per task (a multiple of NR) and K rows per slice: one packed slice is KC x NC floats (L2). */
@@ -38,7 +43,8 @@ public final class Gemm {
     static final class PackSpace {
         final float[] panel = new float[KC * WIDE_NC];
         final float[] rows = new float[MR * KC];
-        final float[] tile = new float[MR * NR];
+        /** An edge or accumulating tile: up to 12 rows (the packed path's kernel) x NR. */
+        final float[] tile = new float[PackedA.MR * NR];
         final float[] row = new float[WIDE_NC];
         /** C block of a task whose rows go to a {@link TileSink} (grown on demand). */
         float[] block = new float[0];
@@ -107,7 +113,28 @@ public final class Gemm {
                             float[] c, int cOff, int ldc, boolean accumulate, TileSink sink) {
         float[] inPlace = m <= IN_PLACE_MAX_M ? b.inPlaceArray() : null;
         boolean nines = inPlace != null && m % NineRowGemm.MR == 0;
-        int mr = nines ? NineRowGemm.MR : MR;
+        // The packed path (B packed in strips) takes A packed for the 12-row kernel, the nine-row path A packed in
+        // nines: once per product, in the caller, not once per task.
+        PackedA pa = inPlace == null ? PackedA.pack(m, k, a, aOff, lda, Scratch.floats(Scratch.GEMM_A, Math.toIntExact(PackedA.size(m, k)))) : null;
+        if (nines) {
+            float[] packed = Scratch.floats(Scratch.GEMM_A, Math.multiplyExact(m, k));
+            NineRowGemm.packAll(m, k, a, aOff, lda, packed);
+            a = packed;
+            aOff = 0;
+            lda = m; // what the nine-row path takes for "rows of A": the packed matrix's height
+        }
+        run(m, n, k, a, aOff, lda, pa, inPlace, nines, b, c, cOff, ldc, accumulate, sink);
+    }
+
+    /** As above with A already packed (Winograd packs its 36 transformed weight matrices once per convolution). */
+    static void sgemm(PackedA a, int n, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+        if (a.m == 0 || n == 0 || a.k == 0) throw new IllegalArgumentException("empty product " + a.m + "x" + n + "x" + a.k);
+        run(a.m, n, a.k, null, 0, 0, a, null, false, new PanelSource.Matrix(b, bOff, ldb), c, cOff, ldc, false, null);
+    }
+
+    private static void run(int m, int n, int k, float[] a, int aOff, int lda, PackedA pa, float[] inPlace, boolean nines,
+                            PanelSource b, float[] c, int cOff, int ldc, boolean accumulate, TileSink sink) {
+        int mr = nines ? NineRowGemm.MR : inPlace != null ? MR : PackedA.MR;
         int nc = nines ? NineRowGemm.NC : n >= 4 * WIDE_NC ? WIDE_NC : NC;
         int panels = (n + nc - 1) / nc;
         int groups = (m + mr - 1) / mr;
@@ -124,55 +151,45 @@ public final class Gemm {
                 int j0 = (t / rowTasks) * nc, i0 = (t % rowTasks) * rowsPer;
                 if (nines) {
                     int rows = Math.min(rowsPer, m - i0), cols = Math.min(nc, n - j0);
-                    if (c == null) NineRowGemm.panel(i0, rows, j0, cols, k, a, aOff + i0 * lda, lda, inPlace, rowOff, b, s.block(rowsPer * nc), 0, nc, false, sink, s);
-                    else NineRowGemm.panel(i0, rows, j0, cols, k, a, aOff + i0 * lda, lda, inPlace, rowOff, b, c, cOff + i0 * ldc + j0, ldc, accumulate, sink, s);
+                    if (c == null) NineRowGemm.panel(i0, rows, j0, cols, k, a, m, inPlace, rowOff, b, s.block(rowsPer * nc), 0, nc, false, sink, s);
+                    else NineRowGemm.panel(i0, rows, j0, cols, k, a, m, inPlace, rowOff, b, c, cOff + i0 * ldc + j0, ldc, accumulate, sink, s);
                 } else if (inPlace != null) {
                     int rows = Math.min(rowsPer, m - i0), cols = Math.min(nc, n - j0);
                     if (c == null) panelInPlace(i0, rows, j0, cols, k, a, aOff + i0 * lda, lda, b, inPlace, rowOff, s.block(rowsPer * nc), 0, nc, false, sink, s);
                     else panelInPlace(i0, rows, j0, cols, k, a, aOff + i0 * lda, lda, b, inPlace, rowOff, c, cOff + i0 * ldc + j0, ldc, accumulate, sink, s);
                 } else if (c == null) // sink mode: the block is rows x nc in scratch, its rows handed on when finished
-                    panel(i0, Math.min(rowsPer, m - i0), j0, Math.min(nc, n - j0), k,
-                            a, aOff + i0 * lda, lda, b, s.block(rowsPer * nc), 0, nc, false, sink, s);
+                    panel(i0, Math.min(rowsPer, m - i0), j0, Math.min(nc, n - j0), pa, b, s.block(rowsPer * nc), 0, nc, false, sink, s);
                 else
-                    panel(i0, Math.min(rowsPer, m - i0), j0, Math.min(nc, n - j0), k,
-                            a, aOff + i0 * lda, lda, b, c, cOff + i0 * ldc + j0, ldc, accumulate, sink, s);
+                    panel(i0, Math.min(rowsPer, m - i0), j0, Math.min(nc, n - j0), pa, b, c, cOff + i0 * ldc + j0, ldc, accumulate, sink, s);
             }
         });
     }
 
     /**
-     * One task: rows [i0, i0 + rows) x cols of C over the whole K, one KC slice at a time.
-     * Packing is not overlapped with the FMAs: copying the next panel one vector per step of the FMA loop (into a
-     * second buffer) made 18 x 32768 x 162 slower, 1.9-2.4 ms against 0.9-1.3 ms (1.05 ms even with the source in
-     * L2), and strips as the outer loop for few rows made no difference (JMH, alternated runs).
+     * One task: rows [i0, i0 + rows) x cols of C over the whole K, one KC slice at a time, A packed (i0 a multiple
+     * of 12). Packing B is not overlapped with the FMAs: copying the next panel one vector per step of the FMA loop
+     * (into a second buffer) made 18 x 32768 x 162 slower, 1.9-2.4 ms against 0.9-1.3 ms (1.05 ms even with the
+     * source in L2), and strips as the outer loop for few rows made no difference (JMH, alternated runs).
      */
-    private static void panel(int i0, int rows, int j0, int cols, int k, float[] a, int aOff, int lda, PanelSource b,
+    private static void panel(int i0, int rows, int j0, int cols, PackedA pa, PanelSource b,
                               float[] c, int cOff, int ldc, boolean accumulate, TileSink sink, PackSpace s) {
-        int strips = (cols + NR - 1) / NR;
+        int strips = (cols + NR - 1) / NR, k = pa.k;
         for (int p0 = 0; p0 < k; p0 += KC) {
             int depth = Math.min(KC, k - p0);
             packStrips(b, p0, depth, j0, cols, s);
             boolean acc = accumulate || p0 > 0;
             TileSink done = p0 + KC >= k ? sink : null;
-            for (int i = 0; i < rows; i += MR) {
-                int height = Math.min(MR, rows - i);
-                float[] src = a;
-                int srcOff = aOff + i * lda + p0, srcLd = lda;
-                if (height < MR) { // the last rows: copy them into a zero-padded MR x depth block
-                    copyRows(a, srcOff, lda, height, depth, s.rows);
-                    src = s.rows;
-                    srcOff = 0;
-                    srcLd = depth;
-                }
+            for (int i = 0; i < rows; i += PackedA.MR) {
+                int stored = pa.height(i0 + i), height = Math.min(stored, rows - i), aAt = pa.offset(p0, i0 + i);
                 for (int st = 0; st < strips; st++) {
-                    int j = st * NR, width = Math.min(NR, cols - j), at = cOff + i * ldc + j;
-                    if (height == MR && width == NR) {
-                        micro(depth, src, srcOff, srcLd, s.panel, st * depth * NR, c, at, ldc, acc);
-                    } else { // an edge tile: compute all of it into scratch, keep the part inside C
-                        if (height == 1) microRow(depth, src, srcOff, s.panel, st * depth * NR, s.tile); // not 5 rows of zeros
-                        else micro(depth, src, srcOff, srcLd, s.panel, st * depth * NR, s.tile, 0, NR, false);
-                        mergeTile(s.tile, height, width, c, at, ldc, acc);
-                    }
+                    int j = st * NR, width = Math.min(NR, cols - j), at = cOff + i * ldc + j, bAt = st * depth * NR;
+                    // Straight into C only when the tile is whole and replaces C; otherwise through the tile (see PackedAKernels).
+                    boolean direct = height == stored && width == NR && !acc;
+                    float[] dst = direct ? c : s.tile;
+                    int dstOff = direct ? at : 0, dstLd = direct ? ldc : NR;
+                    if (stored == PackedA.MR) PackedAKernels.micro12(depth, pa.data, aAt, s.panel, bAt, dst, dstOff, dstLd);
+                    else PackedAKernels.micro6(depth, pa.data, aAt, s.panel, bAt, dst, dstOff, dstLd);
+                    if (!direct) mergeTile(s.tile, height, width, c, at, ldc, acc);
                 }
                 // The group's finished rows (height x cols, just computed, still in L1/L2) in one call: long runs
                 // for the epilogue's vector loop instead of one short call per tile.

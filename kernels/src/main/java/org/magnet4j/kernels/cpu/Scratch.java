@@ -10,8 +10,9 @@ import java.lang.ref.SoftReference;
  * write every element they later read. Two buffers in use at once need two slots.
  */
 final class Scratch {
-    static final int COL = 0, COL_T = 1, W_T = 2, PADDED = 3, WINO_U = 4, WINO_V = 5, WINO_M = 6, WINO_SPLIT = 7;
-    private static final int SLOTS = 8;
+    static final int COL = 0, COL_T = 1, W_T = 2, PADDED = 3, WINO_U = 4, WINO_V = 5, WINO_M = 6, WINO_SPLIT = 7, GEMM_A = 8, WINO_U_PACKED = 9,
+            WINO_IN = 10, WINO_OUT = 11;
+    private static final int SLOTS = 12;
 
     @SuppressWarnings("unchecked")
     private static final ThreadLocal<SoftReference<float[]>[]> FLOATS = ThreadLocal.withInitial(() -> new SoftReference[SLOTS]);

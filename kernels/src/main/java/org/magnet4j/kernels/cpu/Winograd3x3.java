@@ -59,6 +59,7 @@ final class Winograd3x3 {
         int tw = w / 2, th = h / 2, rows = Math.max(1, Math.min(th, TILES_PER_CHUNK / tw)), chunk = rows * tw;
         float[] u = Scratch.floats(Scratch.WINO_U, 16 * co * c);
         transformWeights(wt, wOff, co, c, u);
+        PackedA[] packed = Winograd3x3.packAll(u, 16, co, c); // once per convolution, not per chunk of tiles
         float[] v = Scratch.floats(Scratch.WINO_V, 16 * c * chunk), m = Scratch.floats(Scratch.WINO_M, 16 * co * chunk);
         for (int ty0 = 0; ty0 < th; ty0 += rows) {
             int r = Math.min(rows, th - ty0), n = r * tw, t0 = ty0;
@@ -66,12 +67,21 @@ final class Winograd3x3 {
                 float[] eo = Scratch.floats(Scratch.WINO_SPLIT, 2 * (2 * r + 2) * (tw + 1 + VL)); // this thread's rows split even/odd
                 for (int ch = lo; ch < hi; ch++) inputTransform(x, xOff + ch * h * w, h, w, t0, r, v, ch, c, n, eo);
             });
-            for (int xi = 0; xi < 16; xi++) Gemm.sgemm(co, n, c, u, xi * co * c, c, v, xi * c * n, n, m, xi * co * n, n, false);
+            for (int xi = 0; xi < 16; xi++) Gemm.sgemm(packed[xi], n, v, xi * c * n, n, m, xi * co * n, n);
             Parallel.forRange(co, 1, (lo, hi) -> {
                 for (int o = lo; o < hi; o++) outputTransform(m, o, co, n, tw, t0, r, w, out, outOff + o * h * w);
             });
         }
         applyEpilogue(epilogue, out, outOff, co, h * w);
+    }
+
+    /** The count co x c matrices of u (one after another) packed for {@link Gemm}'s 12-row kernel, in one scratch buffer. */
+    static PackedA[] packAll(float[] u, int count, int co, int c) {
+        int per = Math.toIntExact(PackedA.size(co, c));
+        float[] buf = Scratch.floats(Scratch.WINO_U_PACKED, Math.multiplyExact(count, per));
+        PackedA[] packed = new PackedA[count];
+        for (int xi = 0; xi < count; xi++) packed[xi] = PackedA.pack(co, c, u, xi * co * c, c, buf, xi * per);
+        return packed;
     }
 
     /** {@code epilogue} (may be null) over co finished output planes of l pixels each, planes split over the pool. */

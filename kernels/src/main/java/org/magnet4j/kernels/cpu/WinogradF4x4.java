@@ -47,16 +47,54 @@ final class WinogradF4x4 {
     /** Whether this path applies to a convolution of c -> co channels over h x w with these parameters. */
     static boolean suits(int c, int co, int h, int w, int kH, int kW, Conv2dParams p) {
         return ENABLED && Winograd3x3.sameThreeByThree(kH, kW, p) && c >= MIN_CHANNELS && co >= MIN_CHANNELS
-                && h % 4 == 0 && w % 4 == 0 && (w / 4) % VL == 0;
+                && 8L * tiledHeight(h) * tiledWidth(w) <= 9L * h * w;
     }
+
+    /**
+     * The image as the tiles cover it: height a multiple of 4, width a multiple of 4 vectors' worth of tiles. A
+     * smaller image is zero-extended at the bottom and right (the zeros a 3x3 padding-1 convolution reads there
+     * anyway) and the extra outputs dropped, when that adds at most an eighth: the FPN head's 3x3 256 -> 256 and
+     * 256 -> 128 at 127x127 (computed at 128x128) took 58 and 31 ms as direct GEMMs.
+     */
+    static int tiledHeight(int h) { return (h + 3) / 4 * 4; }
+
+    static int tiledWidth(int w) { return (w + 4 * VL - 1) / (4 * VL) * (4 * VL); }
 
     /** As {@link Winograd3x3#conv}: out = conv(x) for c planes h x w, weights co x c x 3 x 3, then the epilogue. */
     static void conv(float[] x, int xOff, int c, int h, int w, float[] wt, int wOff, int co, float[] out, int outOff,
                      GemmEpilogue epilogue) {
+        int th = tiledHeight(h), tw = tiledWidth(w);
+        if (th == h && tw == w) {
+            convTiled(x, xOff, c, h, w, wt, wOff, co, out, outOff);
+        } else { // zero-extended copy in, the h x w corner of each output plane out
+            float[] xt = Scratch.floats(Scratch.WINO_IN, Math.multiplyExact(c, th * tw));
+            Parallel.forRange(c, 1, (lo, hi) -> {
+                for (int ch = lo; ch < hi; ch++) {
+                    int dst = ch * th * tw;
+                    for (int y = 0; y < h; y++) {
+                        System.arraycopy(x, xOff + (ch * h + y) * w, xt, dst + y * tw, w);
+                        java.util.Arrays.fill(xt, dst + y * tw + w, dst + (y + 1) * tw, 0f);
+                    }
+                    java.util.Arrays.fill(xt, dst + h * tw, dst + th * tw, 0f);
+                }
+            });
+            float[] ot = Scratch.floats(Scratch.WINO_OUT, Math.multiplyExact(co, th * tw));
+            convTiled(xt, 0, c, th, tw, wt, wOff, co, ot, 0);
+            Parallel.forRange(co, 1, (lo, hi) -> {
+                for (int o = lo; o < hi; o++)
+                    for (int y = 0; y < h; y++) System.arraycopy(ot, (o * th + y) * tw, out, outOff + (o * h + y) * w, w);
+            });
+        }
+        Winograd3x3.applyEpilogue(epilogue, out, outOff, co, h * w);
+    }
+
+    /** out = conv(x) for an image whose height is a multiple of 4 and width of 4 VL (no epilogue). */
+    private static void convTiled(float[] x, int xOff, int c, int h, int w, float[] wt, int wOff, int co, float[] out, int outOff) {
         if (!WARM.getAndSet(true)) warmUp();
         int tw = w / 4, th = h / 4, rows = Math.max(1, Math.min(th, TILES_PER_CHUNK / tw)), chunk = rows * tw;
         float[] u = Scratch.floats(Scratch.WINO_U, 36 * co * c);
         transformWeights(wt, wOff, co, c, u);
+        PackedA[] packed = Winograd3x3.packAll(u, 36, co, c); // once per convolution, not per chunk of tiles
         float[] v = Scratch.floats(Scratch.WINO_V, 36 * c * chunk), m = Scratch.floats(Scratch.WINO_M, 36 * co * chunk);
         for (int ty0 = 0; ty0 < th; ty0 += rows) {
             int r = Math.min(rows, th - ty0), n = r * tw, t0 = ty0;
@@ -64,13 +102,12 @@ final class WinogradF4x4 {
                 float[] buf = Scratch.floats(Scratch.WINO_SPLIT, splitSize(r, tw) + 36 * VL);
                 for (int ch = lo; ch < hi; ch++) inputTransform(x, xOff + ch * h * w, h, w, t0, r, v, ch, c, n, buf);
             });
-            for (int xi = 0; xi < 36; xi++) Gemm.sgemm(co, n, c, u, xi * co * c, c, v, xi * c * n, n, m, xi * co * n, n, false);
+            for (int xi = 0; xi < 36; xi++) Gemm.sgemm(packed[xi], n, v, xi * c * n, n, m, xi * co * n, n);
             Parallel.forRange(co, 1, (lo, hi) -> {
                 float[] tmp = Scratch.floats(Scratch.WINO_SPLIT, 36 * VL);
                 for (int o = lo; o < hi; o++) outputTransform(m, o, co, n, tw, t0, r, w, out, outOff + o * h * w, tmp);
             });
         }
-        Winograd3x3.applyEpilogue(epilogue, out, outOff, co, h * w);
     }
 
     /** Floats of one thread's phase split: 4 phases x (4 r + 2) rows x (tw + 1 + VL) (slack for the t + 1 reads). */

@@ -33,7 +33,9 @@ class WinogradTest {
         assertEquals(WinogradF4x4.ENABLED, WinogradF4x4.suits(270, 512, 128, 256, 3, 3, SAME), "OCR's layer takes 4x4 tiles: 256 = 4 x 4 x 16");
         assertFalse(WinogradF4x4.suits(256, 256, 32, 32, 3, 3, SAME), "ResNet's 256 -> 256 at 32x32 keeps 2x2 tiles (8 tiles a row)");
         assertTrue(Winograd3x3.suits(256, 256, 32, 32, 3, 3, SAME));
-        assertFalse(WinogradF4x4.suits(270, 512, 130, 256, 3, 3, SAME), "height not a multiple of 4");
+        assertEquals(WinogradF4x4.ENABLED, WinogradF4x4.suits(256, 256, 127, 127, 3, 3, SAME), "the FPN head at 127x127, computed at 128x128");
+        assertEquals(WinogradF4x4.ENABLED, WinogradF4x4.suits(270, 512, 130, 256, 3, 3, SAME), "height 130, computed as 132");
+        assertFalse(WinogradF4x4.suits(256, 256, 31, 33, 3, 3, SAME), "zero-extended to 32x64: twice the work");
         assertEquals(WinogradF4x4.ENABLED, WinogradF4x4.suits(128, 128, 64, 64, 3, 3, SAME), "ResNet-50's layer2 in the FPN at 508x508");
         assertFalse(WinogradF4x4.suits(64, 64, 128, 256, 3, 3, SAME), "64 channels: the direct GEMM is as fast");
     }
@@ -65,13 +67,26 @@ class WinogradTest {
     }
 
     @Test
+    void raggedImagesAreZeroExtendedWithoutLosingAccuracy() {
+        SplittableRandom rng = new SplittableRandom(6);
+        int n = 2, c = 128, co = 136, h = 15, w = 63; // computed as 16 x 64, the extra row and column dropped
+        assumeTrue(WinogradF4x4.ENABLED, "-Dmagnet.winograd=false or =f2 turns the path off");
+        assertTrue(WinogradF4x4.suits(c, co, h, w, 3, 3, SAME));
+        double[][] e = errorsAgainstFloat64("winograd F(4x4,3x3) zero-extended", rng, n, c, co, h, w);
+        double[] eW = e[0], eD = e[1];
+        assertTrue(eW[0] <= 40 * eD[0] && eW[1] <= 20 * eD[1], "winograd error " + eW[0] + " / " + eW[1] + " vs direct " + eD[0] + " / " + eD[1]);
+        assertTrue(eW[0] < 1e-4 && eW[1] < 5e-6, "winograd error " + eW[0] + " / " + eW[1]);
+    }
+
+    @Test
     void fusedEpilogueGivesTheBitsOfTheComposedOps() {
         SplittableRandom rng = new SplittableRandom(4);
         assumeTrue(Winograd3x3.ENABLED, "-Dmagnet.winograd=false turns the path off");
-        for (int w : new int[] {32, 64}) { // 2x2 tiles at width 32, 4x4 tiles at 64
-            assertTrue(Winograd3x3.suits(192, 256, 8, w, 3, 3, SAME));
-            assertEquals(w == 64 && WinogradF4x4.ENABLED, WinogradF4x4.suits(192, 256, 8, w, 3, 3, SAME));
-            Tensor x = Tensor.randn(rng, 1, 192, 8, w), wt = Tensor.randn(rng, 256, 192, 3, 3).mul(0.02), b = Tensor.randn(rng, 256);
+        for (int w : new int[] {32, 64, 63}) { // 2x2 tiles at width 32, 4x4 tiles at 64, and at 63 zero-extended
+            int h = w == 63 ? 15 : 8;
+            assertEquals(w == 32, Winograd3x3.suits(192, 256, h, w, 3, 3, SAME) && !WinogradF4x4.suits(192, 256, h, w, 3, 3, SAME));
+            assertEquals(w != 32 && WinogradF4x4.ENABLED, WinogradF4x4.suits(192, 256, h, w, 3, 3, SAME));
+            Tensor x = Tensor.randn(rng, 1, 192, h, w), wt = Tensor.randn(rng, 256, 192, 3, 3).mul(0.02), b = Tensor.randn(rng, 256);
             try (var g = GradMode.noGrad()) {
                 Tensor plain = x.conv2d(wt, b, SAME), res = Tensor.randn(rng, plain.shape());
                 float[] want = plain.add(res).relu().toFloatArray(), got = x.conv2dFused(wt, b, res, true, SAME).toFloatArray();
