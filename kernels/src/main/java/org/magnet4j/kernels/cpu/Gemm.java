@@ -111,11 +111,11 @@ public final class Gemm {
     /** The task split; c == null means each task's block of C lives in its thread's scratch (sink mode). */
     private static void run(int m, int n, int k, float[] a, int aOff, int lda, PanelSource b,
                             float[] c, int cOff, int ldc, boolean accumulate, TileSink sink) {
-        float[] inPlace = m <= IN_PLACE_MAX_M ? b.inPlaceArray() : null;
-        boolean nines = inPlace != null && m % NineRowGemm.MR == 0;
+        float[] inPlace = m <= IN_PLACE_MAX_M || b.inPlaceForManyRows() ? b.inPlaceArray() : null;
+        boolean nines = inPlace != null && m <= IN_PLACE_MAX_M && m % NineRowGemm.MR == 0;
         // The packed path (B packed in strips) takes A packed for the 12-row kernel, the nine-row path A packed in
         // nines: once per product, in the caller, not once per task.
-        PackedA pa = inPlace == null ? PackedA.pack(m, k, a, aOff, lda, Scratch.floats(Scratch.GEMM_A, Math.toIntExact(PackedA.size(m, k)))) : null;
+        PackedA pa = inPlace == null || m > IN_PLACE_MAX_M ? PackedA.pack(m, k, a, aOff, lda, Scratch.floats(Scratch.GEMM_A, Math.toIntExact(PackedA.size(m, k)))) : null;
         if (nines) {
             float[] packed = Scratch.floats(Scratch.GEMM_A, Math.multiplyExact(m, k));
             NineRowGemm.packAll(m, k, a, aOff, lda, packed);
@@ -134,7 +134,7 @@ public final class Gemm {
 
     private static void run(int m, int n, int k, float[] a, int aOff, int lda, PackedA pa, float[] inPlace, boolean nines,
                             PanelSource b, float[] c, int cOff, int ldc, boolean accumulate, TileSink sink) {
-        int mr = nines ? NineRowGemm.MR : inPlace != null ? MR : PackedA.MR;
+        int mr = nines ? NineRowGemm.MR : inPlace != null && pa == null ? MR : PackedA.MR;
         int nc = nines ? NineRowGemm.NC : n >= 4 * WIDE_NC ? WIDE_NC : NC;
         int panels = (n + nc - 1) / nc;
         int groups = (m + mr - 1) / mr;
@@ -153,6 +153,10 @@ public final class Gemm {
                     int rows = Math.min(rowsPer, m - i0), cols = Math.min(nc, n - j0);
                     if (c == null) NineRowGemm.panel(i0, rows, j0, cols, k, a, m, inPlace, rowOff, b, s.block(rowsPer * nc), 0, nc, false, sink, s);
                     else NineRowGemm.panel(i0, rows, j0, cols, k, a, m, inPlace, rowOff, b, c, cOff + i0 * ldc + j0, ldc, accumulate, sink, s);
+                } else if (inPlace != null && pa != null) {
+                    int rows = Math.min(rowsPer, m - i0), cols = Math.min(nc, n - j0);
+                    if (c == null) panelPackedInPlace(i0, rows, j0, cols, pa, b, inPlace, rowOff, s.block(rowsPer * nc), 0, nc, false, sink, s);
+                    else panelPackedInPlace(i0, rows, j0, cols, pa, b, inPlace, rowOff, c, cOff + i0 * ldc + j0, ldc, accumulate, sink, s);
                 } else if (inPlace != null) {
                     int rows = Math.min(rowsPer, m - i0), cols = Math.min(nc, n - j0);
                     if (c == null) panelInPlace(i0, rows, j0, cols, k, a, aOff + i0 * lda, lda, b, inPlace, rowOff, s.block(rowsPer * nc), 0, nc, false, sink, s);
@@ -193,6 +197,40 @@ public final class Gemm {
                 }
                 // The group's finished rows (height x cols, just computed, still in L1/L2) in one call: long runs
                 // for the epilogue's vector loop instead of one short call per tile.
+                if (done != null) done.finish(c, cOff + i * ldc, ldc, i0 + i, j0, height, cols);
+            }
+        }
+    }
+
+    /**
+     * {@link #panel} with B read where it lies (full strips; the ragged last one packed) and A packed, for sources
+     * that say it pays ({@link PanelSource#inPlaceForManyRows}). Groups outer, strips inner, as in panel: a group of
+     * A stays in L1 while the task's strips stream from L2. Same slices, same order of products and sums: the bits
+     * of {@link #panel}.
+     */
+    private static void panelPackedInPlace(int i0, int rows, int j0, int cols, PackedA pa, PanelSource b, float[] bArr, int[] rowOff,
+                                           float[] c, int cOff, int ldc, boolean accumulate, TileSink sink, PackSpace s) {
+        int fullStrips = cols / NR, tail = cols - fullStrips * NR, k = pa.k;
+        for (int p0 = 0; p0 < k; p0 += KC) {
+            int depth = Math.min(KC, k - p0);
+            boolean acc = accumulate || p0 > 0;
+            TileSink done = p0 + KC >= k ? sink : null;
+            if (tail > 0) packStrips(b, p0, depth, j0 + fullStrips * NR, tail, s); // the ragged strip, zero-padded
+            for (int i = 0; i < rows; i += PackedA.MR) {
+                int stored = pa.height(i0 + i), height = Math.min(stored, rows - i), aAt = pa.offset(p0, i0 + i);
+                for (int st = 0; st <= fullStrips; st++) {
+                    int j = st * NR, width = st < fullStrips ? NR : tail, at = cOff + i * ldc + j;
+                    if (width == 0) break;
+                    boolean direct = height == stored && width == NR && !acc;
+                    float[] dst = direct ? c : s.tile;
+                    int dstOff = direct ? at : 0, dstLd = direct ? ldc : NR;
+                    if (width < NR) {
+                        if (stored == PackedA.MR) PackedAKernels.micro12(depth, pa.data, aAt, s.panel, 0, dst, dstOff, dstLd);
+                        else PackedAKernels.micro6(depth, pa.data, aAt, s.panel, 0, dst, dstOff, dstLd);
+                    } else if (stored == PackedA.MR) PackedAKernels.micro12InPlace(depth, pa.data, aAt, bArr, rowOff, p0, j0 + j, dst, dstOff, dstLd);
+                    else PackedAKernels.micro6InPlace(depth, pa.data, aAt, bArr, rowOff, p0, j0 + j, dst, dstOff, dstLd);
+                    if (!direct) mergeTile(s.tile, height, width, c, at, ldc, acc);
+                }
                 if (done != null) done.finish(c, cOff + i * ldc, ldc, i0 + i, j0, height, cols);
             }
         }

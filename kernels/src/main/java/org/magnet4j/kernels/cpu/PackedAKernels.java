@@ -99,6 +99,85 @@ final class PackedAKernels {
         store(c50, c51, c, cOff + 5 * ldc);
     }
 
+    /** {@link #micro12} with strip step p read where B lies: b[rowOff[base + p] + col ...] (stores written out, as there). */
+    static void micro12InPlace(int k, float[] a, int aOff, float[] b, int[] rowOff, int base, int col, float[] c, int cOff, int ldc) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z;
+        FloatVector c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
+        FloatVector c60 = z, c61 = z, c70 = z, c71 = z, c80 = z, c81 = z;
+        FloatVector c90 = z, c91 = z, c100 = z, c101 = z, c110 = z, c111 = z;
+        for (int p = 0, q = aOff; p < k; p++, q += 12) {
+            int bp = rowOff[base + p] + col;
+            FloatVector b0 = FloatVector.fromArray(S, b, bp), b1 = FloatVector.fromArray(S, b, bp + VL);
+            FloatVector x = FloatVector.broadcast(S, a[q]);
+            c00 = b0.fma(x, c00); c01 = b1.fma(x, c01);
+            x = FloatVector.broadcast(S, a[q + 1]);
+            c10 = b0.fma(x, c10); c11 = b1.fma(x, c11);
+            x = FloatVector.broadcast(S, a[q + 2]);
+            c20 = b0.fma(x, c20); c21 = b1.fma(x, c21);
+            x = FloatVector.broadcast(S, a[q + 3]);
+            c30 = b0.fma(x, c30); c31 = b1.fma(x, c31);
+            x = FloatVector.broadcast(S, a[q + 4]);
+            c40 = b0.fma(x, c40); c41 = b1.fma(x, c41);
+            x = FloatVector.broadcast(S, a[q + 5]);
+            c50 = b0.fma(x, c50); c51 = b1.fma(x, c51);
+            x = FloatVector.broadcast(S, a[q + 6]);
+            c60 = b0.fma(x, c60); c61 = b1.fma(x, c61);
+            x = FloatVector.broadcast(S, a[q + 7]);
+            c70 = b0.fma(x, c70); c71 = b1.fma(x, c71);
+            x = FloatVector.broadcast(S, a[q + 8]);
+            c80 = b0.fma(x, c80); c81 = b1.fma(x, c81);
+            x = FloatVector.broadcast(S, a[q + 9]);
+            c90 = b0.fma(x, c90); c91 = b1.fma(x, c91);
+            x = FloatVector.broadcast(S, a[q + 10]);
+            c100 = b0.fma(x, c100); c101 = b1.fma(x, c101);
+            x = FloatVector.broadcast(S, a[q + 11]);
+            c110 = b0.fma(x, c110); c111 = b1.fma(x, c111);
+        }
+        int at = cOff;
+        c00.intoArray(c, at); c01.intoArray(c, at + VL); at += ldc;
+        c10.intoArray(c, at); c11.intoArray(c, at + VL); at += ldc;
+        c20.intoArray(c, at); c21.intoArray(c, at + VL); at += ldc;
+        c30.intoArray(c, at); c31.intoArray(c, at + VL); at += ldc;
+        c40.intoArray(c, at); c41.intoArray(c, at + VL); at += ldc;
+        c50.intoArray(c, at); c51.intoArray(c, at + VL); at += ldc;
+        c60.intoArray(c, at); c61.intoArray(c, at + VL); at += ldc;
+        c70.intoArray(c, at); c71.intoArray(c, at + VL); at += ldc;
+        c80.intoArray(c, at); c81.intoArray(c, at + VL); at += ldc;
+        c90.intoArray(c, at); c91.intoArray(c, at + VL); at += ldc;
+        c100.intoArray(c, at); c101.intoArray(c, at + VL); at += ldc;
+        c110.intoArray(c, at); c111.intoArray(c, at + VL); at += ldc;
+    }
+
+    /** {@link #micro6} with B read where it lies. */
+    static void micro6InPlace(int k, float[] a, int aOff, float[] b, int[] rowOff, int base, int col, float[] c, int cOff, int ldc) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z;
+        FloatVector c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
+        for (int p = 0, q = aOff; p < k; p++, q += 6) {
+            int bp = rowOff[base + p] + col;
+            FloatVector b0 = FloatVector.fromArray(S, b, bp), b1 = FloatVector.fromArray(S, b, bp + VL);
+            FloatVector x = FloatVector.broadcast(S, a[q]);
+            c00 = b0.fma(x, c00); c01 = b1.fma(x, c01);
+            x = FloatVector.broadcast(S, a[q + 1]);
+            c10 = b0.fma(x, c10); c11 = b1.fma(x, c11);
+            x = FloatVector.broadcast(S, a[q + 2]);
+            c20 = b0.fma(x, c20); c21 = b1.fma(x, c21);
+            x = FloatVector.broadcast(S, a[q + 3]);
+            c30 = b0.fma(x, c30); c31 = b1.fma(x, c31);
+            x = FloatVector.broadcast(S, a[q + 4]);
+            c40 = b0.fma(x, c40); c41 = b1.fma(x, c41);
+            x = FloatVector.broadcast(S, a[q + 5]);
+            c50 = b0.fma(x, c50); c51 = b1.fma(x, c51);
+        }
+        store(c00, c01, c, cOff);
+        store(c10, c11, c, cOff + ldc);
+        store(c20, c21, c, cOff + 2 * ldc);
+        store(c30, c31, c, cOff + 3 * ldc);
+        store(c40, c41, c, cOff + 4 * ldc);
+        store(c50, c51, c, cOff + 5 * ldc);
+    }
+
     private static void store(FloatVector lo, FloatVector hi, float[] c, int at) {
         lo.intoArray(c, at);
         hi.intoArray(c, at + VL);

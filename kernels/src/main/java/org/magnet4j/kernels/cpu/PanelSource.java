@@ -16,6 +16,12 @@ interface PanelSource {
      */
     default float[] inPlaceArray() { return null; }
 
+    /**
+     * Whether products of more than {@link Gemm#IN_PLACE_MAX_M} rows should read B in place too (with the 12-row
+     * kernel over packed A) rather than pack it; only asked when {@link #inPlaceArray()} is not null.
+     */
+    default boolean inPlaceForManyRows() { return false; }
+
     /** Where row p starts in {@link #inPlaceArray()}; only called when that is not null. */
     default int inPlaceOffset(int p) { throw new UnsupportedOperationException(); }
 

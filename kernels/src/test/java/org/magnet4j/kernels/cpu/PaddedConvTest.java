@@ -15,8 +15,9 @@ import org.magnet4j.tensor.Conv2dParams;
  * against the explicit path (im2col matrix, the same GEMM, then the separate epilogue pass): every output bit
  * equal, with and without bias, residual and ReLU, over kernel shapes, padding, dilation, K deeper than one
  * GEMM slice, row counts that are not multiples of the register tile and outputs wider than a GEMM panel.
- * Up to {@link Gemm#IN_PLACE_MAX_M} output channels the GEMM reads B in place from the padded copy, above that it
- * packs it: cases cover both (and one, seven, thirteen rows: the single-row kernels of each).
+ * Up to {@link Gemm#IN_PLACE_MAX_M} output channels the GEMM reads B in place from the padded copy; above that it
+ * reads it in place at stride 1 (the 12-row kernel over packed A) and packs it at other strides: cases cover all
+ * three (and one, seven, thirteen rows: the single-row kernels of the few-row path).
  */
 class PaddedConvTest {
     @ParameterizedTest(name = "c={0} h={1} w={2} k={3}x{4} stride={13},{14} pad={5},{6} dil={7},{8} out={9} bias={10} res={11} relu={12}")
@@ -36,7 +37,9 @@ class PaddedConvTest {
         "16, 31, 32, 1, 1, 0, 0, 1, 1, 12, false, true, false, 2, 2",      // a strided 1x1: one phase read
         "4, 21, 30, 3, 3, 2, 2, 2, 2, 6, true, false, false, 2, 2",        // dilation 2 at stride 2
         "5, 17, 40, 3, 5, 1, 2, 1, 1, 9, true, true, true, 3, 2",          // unequal strides
-        "18, 32, 64, 3, 3, 1, 1, 1, 1, 36, true, true, true, 1, 1",       // 36 rows: B packed
+        "18, 32, 64, 3, 3, 1, 1, 1, 1, 36, true, true, true, 1, 1",       // 36 rows at stride 1: in place, 12-row kernel
+        "64, 33, 45, 3, 3, 1, 1, 1, 1, 40, false, true, true, 1, 1",      // 40 rows in place: a short last group, three slices
+        "40, 19, 70, 3, 3, 1, 1, 1, 1, 31, true, false, true, 1, 1",      // 31 rows in place: a zero-padded last group
         "40, 19, 70, 3, 3, 1, 1, 1, 1, 31, true, false, true, 2, 2",      // 31 rows, K = 360, packed, stride 2
         "7, 15, 50, 3, 3, 1, 1, 1, 1, 13, false, false, true, 1, 1"       // 13 rows in place: a lone last row
     })
