@@ -15,9 +15,10 @@ import org.magnet4j.tensor.Conv2dParams;
  * against the explicit path (im2col matrix, the same GEMM, then the separate epilogue pass): every output bit
  * equal, with and without bias, residual and ReLU, over kernel shapes, padding, dilation, K deeper than one
  * GEMM slice, row counts that are not multiples of the register tile and outputs wider than a GEMM panel.
- * Up to {@link Gemm#IN_PLACE_MAX_M} output channels the GEMM reads B in place from the padded copy; above that it
- * reads it in place at stride 1 (the 12-row kernel over packed A) and packs it at other strides: cases cover all
- * three (and one, seven, thirteen rows: the single-row kernels of the few-row path).
+ * At stride 1 the GEMM reads B in place from the padded copy: from 12 output channels on with the 12-row kernel over
+ * packed A, below that with the few-row kernels. At other strides it reads B in place up to
+ * {@link Gemm#IN_PLACE_MAX_M} channels and packs it above. Cases cover each path (one and seven rows: the
+ * single-row kernel of the few-row path; 13 rows: a 12-row group and a short one).
  */
 class PaddedConvTest {
     @ParameterizedTest(name = "c={0} h={1} w={2} k={3}x{4} stride={13},{14} pad={5},{6} dil={7},{8} out={9} bias={10} res={11} relu={12}")
@@ -41,7 +42,8 @@ class PaddedConvTest {
         "64, 33, 45, 3, 3, 1, 1, 1, 1, 40, false, true, true, 1, 1",      // 40 rows in place: a short last group, three slices
         "40, 19, 70, 3, 3, 1, 1, 1, 1, 31, true, false, true, 1, 1",      // 31 rows in place: a zero-padded last group
         "40, 19, 70, 3, 3, 1, 1, 1, 1, 31, true, false, true, 2, 2",      // 31 rows, K = 360, packed, stride 2
-        "7, 15, 50, 3, 3, 1, 1, 1, 1, 13, false, false, true, 1, 1"       // 13 rows in place: a lone last row
+        "7, 15, 50, 3, 3, 1, 1, 1, 1, 13, false, false, true, 1, 1",      // 13 rows in place: a short last group
+        "7, 15, 50, 3, 3, 1, 1, 1, 1, 13, false, false, true, 2, 1"       // 13 rows in place at stride 2: a lone last row
     })
     void matchesExplicitPathBitForBit(int c, int h, int w, int kH, int kW, int pH, int pW, int dH, int dW, int out,
                                       boolean withBias, boolean withResidual, boolean relu, int sH, int sW) {
