@@ -40,7 +40,10 @@ final class WinogradF4x4 {
      * layer2 in the FPN) 3.3-3.4 ms against 5.2-5.9; at 64x128 5.4-6.1 against 8.9-9.7; 144 -> 144 at 32x64 2.1-2.4
      * against 2.7-3.2. Below it the 36 small GEMMs and the transforms' traffic eat the gain: 64 -> 64 at 128x256
      * 9.3-9.6 ms against 9.8-11.1, 72 -> 72 at 32x64 a tie, 18 -> 18 at 128x256 1.4-1.7 ms against 1.0-1.1, and
-     * 256 -> 18 at 128x256 (few outputs) 21-23 ms against 16-19.
+     * 256 -> 18 at 128x256 (few outputs) 21-23 ms against 16-19. Tried and dropped on the Xeon with the 12-row GEMM
+     * kernel (2026-12-01): 64 channels when the smaller channel count times the tiles reaches 64 x 256. Alone, 64 -> 64
+     * at 128x256 took 4.9 ms against 7.4 direct and at 127x127 2.8 against 3.6, but in the models (alternated, three
+     * runs each) HRNet's forward gained 2-3% and the FPN's lost 3%: not worth the larger error.
      */
     static final int MIN_CHANNELS = 128;
 
