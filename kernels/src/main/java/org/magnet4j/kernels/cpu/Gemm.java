@@ -123,9 +123,7 @@ public final class Gemm {
         if (nines) {
             float[] packed = Scratch.floats(Scratch.GEMM_A, Math.multiplyExact(m, k));
             NineRowGemm.packAll(m, k, a, aOff, lda, packed);
-            a = packed;
-            aOff = 0;
-            lda = m; // what the nine-row path takes for "rows of A": the packed matrix's height
+            a = packed; // the nine-row path reads only this (see NineRowGemm.panel)
         }
         run(m, n, k, a, aOff, lda, pa, inPlace, nines, b, c, cOff, ldc, accumulate, sink);
     }
