@@ -108,6 +108,23 @@ public final class Gemm {
         run(m, n, k, a, aOff, lda, b, null, 0, 0, false, sink);
     }
 
+    /** How a product's tasks compute their block of C, chosen once per product. */
+    private enum TaskKind {
+        /** B packed in strips, A packed for the 12-row kernel ({@link #panel}). */
+        PACKED(PackedA.MR),
+        /** B read in place, A packed for the 12-row kernel ({@link #panelPackedInPlace}). */
+        PACKED_A_IN_PLACE(PackedA.MR),
+        /** B read in place, rows in nines, A packed in nines ({@link NineRowGemm}). */
+        NINE_ROWS(NineRowGemm.MR),
+        /** B read in place, A read in place by the 6-row kernels ({@link #panelInPlace}). */
+        FEW_ROWS_IN_PLACE(MR);
+
+        /** Rows per register tile: tasks split the rows in multiples of it. */
+        final int rows;
+
+        TaskKind(int rows) { this.rows = rows; }
+    }
+
     /** The task split; c == null means each task's block of C lives in its thread's scratch (sink mode). */
     private static void run(int m, int n, int k, float[] a, int aOff, int lda, PanelSource b,
                             float[] c, int cOff, int ldc, boolean accumulate, TileSink sink) {
@@ -115,29 +132,29 @@ public final class Gemm {
         // From 12 rows on, a source that reads well in place takes the 12-row kernel over packed A with B in place
         // (HRNet's 18 x 32768 x 162: 0.61-0.62 ms against 0.72-0.73 as two nine-row groups, alternated JMH); below
         // 12 rows the few-row kernels waste less (the FPN's 512 -> 7 classifier: 6.4 ms against 7.2-7.4).
-        boolean packedInPlace = inPlace != null && m >= PackedA.MR && b.inPlaceForManyRows();
-        boolean nines = inPlace != null && !packedInPlace && m % NineRowGemm.MR == 0;
-        // The packed paths take A packed for the 12-row kernel, the nine-row path A packed in nines: once per
-        // product, in the caller, not once per task.
-        PackedA pa = inPlace == null || packedInPlace ? PackedA.pack(m, k, a, aOff, lda, Scratch.floats(Scratch.GEMM_A, Math.toIntExact(PackedA.size(m, k)))) : null;
-        if (nines) {
+        TaskKind kind = inPlace == null ? TaskKind.PACKED
+                : m >= PackedA.MR && b.inPlaceForManyRows() ? TaskKind.PACKED_A_IN_PLACE
+                : m % NineRowGemm.MR == 0 ? TaskKind.NINE_ROWS : TaskKind.FEW_ROWS_IN_PLACE;
+        // A is packed once per product, in the caller, not once per task.
+        PackedA pa = kind.rows == PackedA.MR ? PackedA.pack(m, k, a, aOff, lda, Scratch.floats(Scratch.GEMM_A, Math.toIntExact(PackedA.size(m, k)))) : null;
+        if (kind == TaskKind.NINE_ROWS) {
             float[] packed = Scratch.floats(Scratch.GEMM_A, Math.multiplyExact(m, k));
             NineRowGemm.packAll(m, k, a, aOff, lda, packed);
             a = packed; // the nine-row path reads only this (see NineRowGemm.panel)
         }
-        run(m, n, k, a, aOff, lda, pa, inPlace, nines, b, c, cOff, ldc, accumulate, sink);
+        run(m, n, k, a, aOff, lda, pa, inPlace, kind, b, c, cOff, ldc, accumulate, sink);
     }
 
     /** As above with A already packed (Winograd packs its 36 transformed weight matrices once per convolution). */
     static void sgemm(PackedA a, int n, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
         if (a.m == 0 || n == 0 || a.k == 0) throw new IllegalArgumentException("empty product " + a.m + "x" + n + "x" + a.k);
-        run(a.m, n, a.k, null, 0, 0, a, null, false, new PanelSource.Matrix(b, bOff, ldb), c, cOff, ldc, false, null);
+        run(a.m, n, a.k, null, 0, 0, a, null, TaskKind.PACKED, new PanelSource.Matrix(b, bOff, ldb), c, cOff, ldc, false, null);
     }
 
-    private static void run(int m, int n, int k, float[] a, int aOff, int lda, PackedA pa, float[] inPlace, boolean nines,
+    private static void run(int m, int n, int k, float[] a, int aOff, int lda, PackedA pa, float[] inPlace, TaskKind kind,
                             PanelSource b, float[] c, int cOff, int ldc, boolean accumulate, TileSink sink) {
-        int mr = nines ? NineRowGemm.MR : inPlace != null && pa == null ? MR : PackedA.MR;
-        int nc = nines ? NineRowGemm.NC : n >= 4 * WIDE_NC ? WIDE_NC : NC;
+        int mr = kind.rows;
+        int nc = kind == TaskKind.NINE_ROWS ? NineRowGemm.NC : n >= 4 * WIDE_NC ? WIDE_NC : NC;
         int panels = (n + nc - 1) / nc;
         int groups = (m + mr - 1) / mr;
         int rowSplit = Math.max(1, Math.min(groups, (Parallel.threads() * 4 + panels - 1) / panels));
@@ -150,23 +167,17 @@ public final class Gemm {
         Parallel.forRange(tasks, flops < (1 << 22) ? tasks : 1, (lo, hi) -> {
             PackSpace s = SCRATCH.get();
             for (int t = lo; t < hi; t++) {
-                int j0 = (t / rowTasks) * nc, i0 = (t % rowTasks) * rowsPer;
-                if (nines) {
-                    int rows = Math.min(rowsPer, m - i0), cols = Math.min(nc, n - j0);
-                    if (c == null) NineRowGemm.panel(i0, rows, j0, cols, k, a, m, inPlace, rowOff, b, s.block(rowsPer * nc), 0, nc, false, sink, s);
-                    else NineRowGemm.panel(i0, rows, j0, cols, k, a, m, inPlace, rowOff, b, c, cOff + i0 * ldc + j0, ldc, accumulate, sink, s);
-                } else if (inPlace != null && pa != null) {
-                    int rows = Math.min(rowsPer, m - i0), cols = Math.min(nc, n - j0);
-                    if (c == null) panelPackedInPlace(i0, rows, j0, cols, pa, b, inPlace, rowOff, s.block(rowsPer * nc), 0, nc, false, sink, s);
-                    else panelPackedInPlace(i0, rows, j0, cols, pa, b, inPlace, rowOff, c, cOff + i0 * ldc + j0, ldc, accumulate, sink, s);
-                } else if (inPlace != null) {
-                    int rows = Math.min(rowsPer, m - i0), cols = Math.min(nc, n - j0);
-                    if (c == null) panelInPlace(i0, rows, j0, cols, k, a, aOff + i0 * lda, lda, b, inPlace, rowOff, s.block(rowsPer * nc), 0, nc, false, sink, s);
-                    else panelInPlace(i0, rows, j0, cols, k, a, aOff + i0 * lda, lda, b, inPlace, rowOff, c, cOff + i0 * ldc + j0, ldc, accumulate, sink, s);
-                } else if (c == null) // sink mode: the block is rows x nc in scratch, its rows handed on when finished
-                    panel(i0, Math.min(rowsPer, m - i0), j0, Math.min(nc, n - j0), pa, b, s.block(rowsPer * nc), 0, nc, false, sink, s);
-                else
-                    panel(i0, Math.min(rowsPer, m - i0), j0, Math.min(nc, n - j0), pa, b, c, cOff + i0 * ldc + j0, ldc, accumulate, sink, s);
+                int j0 = (t / rowTasks) * nc, i0 = (t % rowTasks) * rowsPer, rows = Math.min(rowsPer, m - i0), cols = Math.min(nc, n - j0);
+                // Sink mode: the block is rows x nc in scratch, its rows handed on when finished; it never accumulates.
+                float[] dst = c == null ? s.block(rowsPer * nc) : c;
+                int at = c == null ? 0 : cOff + i0 * ldc + j0, ld = c == null ? nc : ldc;
+                boolean acc = c != null && accumulate;
+                switch (kind) {
+                    case PACKED -> panel(i0, rows, j0, cols, pa, b, dst, at, ld, acc, sink, s);
+                    case PACKED_A_IN_PLACE -> panelPackedInPlace(i0, rows, j0, cols, pa, b, inPlace, rowOff, dst, at, ld, acc, sink, s);
+                    case NINE_ROWS -> NineRowGemm.panel(i0, rows, j0, cols, k, a, m, inPlace, rowOff, b, dst, at, ld, acc, sink, s);
+                    case FEW_ROWS_IN_PLACE -> panelInPlace(i0, rows, j0, cols, k, a, aOff + i0 * lda, lda, b, inPlace, rowOff, dst, at, ld, acc, sink, s);
+                }
             }
         });
     }
