@@ -114,7 +114,7 @@ public final class Gemm {
         PACKED(PackedA.MR),
         /** B read in place, A packed for the 12-row kernel ({@link #panelPackedInPlace}). */
         PACKED_A_IN_PLACE(PackedA.MR),
-        /** B read in place, rows in nines, A packed in nines ({@link NineRowGemm}). */
+        /** B read in place, rows in nines, A packed in nines ({@link NineRowGemm}, {@link PackedA#packNines}). */
         NINE_ROWS(NineRowGemm.MR),
         /** B read in place, A read in place by the 6-row kernels ({@link #panelInPlace}). */
         FEW_ROWS_IN_PLACE(MR);
@@ -136,12 +136,11 @@ public final class Gemm {
                 : m >= PackedA.MR && b.inPlaceForManyRows() ? TaskKind.PACKED_A_IN_PLACE
                 : m % NineRowGemm.MR == 0 ? TaskKind.NINE_ROWS : TaskKind.FEW_ROWS_IN_PLACE;
         // A is packed once per product, in the caller, not once per task.
-        PackedA pa = kind.rows == PackedA.MR ? PackedA.pack(m, k, a, aOff, lda, Scratch.floats(Scratch.GEMM_A, Math.toIntExact(PackedA.size(m, k)))) : null;
-        if (kind == TaskKind.NINE_ROWS) {
-            float[] packed = Scratch.floats(Scratch.GEMM_A, Math.multiplyExact(m, k));
-            NineRowGemm.packAll(m, k, a, aOff, lda, packed);
-            a = packed; // the nine-row path reads only this (see NineRowGemm.panel)
-        }
+        PackedA pa = switch (kind) {
+            case PACKED, PACKED_A_IN_PLACE -> PackedA.pack(m, k, a, aOff, lda, Scratch.floats(Scratch.GEMM_A, Math.toIntExact(PackedA.size(m, k))));
+            case NINE_ROWS -> PackedA.packNines(m, k, a, aOff, lda, Scratch.floats(Scratch.GEMM_A, Math.multiplyExact(m, k)));
+            case FEW_ROWS_IN_PLACE -> null;
+        };
         run(m, n, k, a, aOff, lda, pa, inPlace, kind, b, c, cOff, ldc, accumulate, sink);
     }
 
@@ -175,7 +174,7 @@ public final class Gemm {
                 switch (kind) {
                     case PACKED -> panel(i0, rows, j0, cols, pa, b, dst, at, ld, acc, sink, s);
                     case PACKED_A_IN_PLACE -> panelPackedInPlace(i0, rows, j0, cols, pa, b, inPlace, rowOff, dst, at, ld, acc, sink, s);
-                    case NINE_ROWS -> NineRowGemm.panel(i0, rows, j0, cols, k, a, m, inPlace, rowOff, b, dst, at, ld, acc, sink, s);
+                    case NINE_ROWS -> NineRowGemm.panel(i0, rows, j0, cols, pa, inPlace, rowOff, b, dst, at, ld, acc, sink, s);
                     case FEW_ROWS_IN_PLACE -> panelInPlace(i0, rows, j0, cols, k, a, aOff + i0 * lda, lda, b, inPlace, rowOff, dst, at, ld, acc, sink, s);
                 }
             }

@@ -12,8 +12,8 @@ import jdk.incubator.vector.VectorSpecies;
  * 162 implicit GEMM went from 0.78 to 0.67 ms (JMH, alternated runs). A 9 x 48 tile (27 accumulators) left C2
  * short of vector registers: 5 to 400 ms.
  * <p>
- * A is packed once per product ({@link #packAll}), per K slice as depth x 9 (the nine values of step p side by
- * side), so the broadcasts share one index. Same slices, same order of products and sums as {@link Gemm}'s kernels: bit-identical results.
+ * A is packed once per product ({@link PackedA#packNines}), per K slice as depth x 9 (the nine values of step p
+ * side by side), so the broadcasts share one index. Same slices, same order of products and sums as {@link Gemm}'s kernels: bit-identical results.
  */
 final class NineRowGemm {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -41,12 +41,12 @@ final class NineRowGemm {
      * Rows [0, rows) x cols of C (at c[cOff], row stride ldc) over the whole K, one KC slice at a time; B row p
      * column j at bArr[rowOff[p] + j0 + j]. When sink is not null each group of 9 rows goes to it once finished.
      */
-    static void panel(int i0, int rows, int j0, int cols, int k, float[] packedA, int m, float[] bArr, int[] rowOff,
+    static void panel(int i0, int rows, int j0, int cols, PackedA pa, float[] bArr, int[] rowOff,
                       PanelSource source, float[] c, int cOff, int ldc, boolean accumulate, TileSink sink, Gemm.PackSpace ps) {
         Space s = ps.nines();
-        int fullStrips = cols / NR, tail = cols - fullStrips * NR;
+        int fullStrips = cols / NR, tail = cols - fullStrips * NR, k = pa.k;
         for (int p0 = 0; p0 < k; p0 += Gemm.KC) {
-            int depth = Math.min(Gemm.KC, k - p0), aSlice = p0 * m + i0 * depth;
+            int depth = Math.min(Gemm.KC, k - p0);
             boolean acc = accumulate || p0 > 0;
             for (int st = 0; st <= fullStrips; st++) {
                 int j = st * NR, width = st < fullStrips ? NR : tail;
@@ -64,9 +64,9 @@ final class NineRowGemm {
                 for (int i = 0; i < rows; i += MR) {
                     int height = Math.min(MR, rows - i), at = cOff + i * ldc + j;
                     // Stored straight to C only when it replaces C: see micro for why it never adds.
-                    if (height == MR && width == NR && !acc) micro(depth, packedA, aSlice + i * depth, src, offs, base, col, c, at, ldc);
+                    if (height == MR && width == NR && !acc) micro(depth, pa.data, pa.offset(p0, i0 + i), src, offs, base, col, c, at, ldc);
                     else {
-                        micro(depth, packedA, aSlice + i * depth, src, offs, base, col, s.tile, 0, NR);
+                        micro(depth, pa.data, pa.offset(p0, i0 + i), src, offs, base, col, s.tile, 0, NR);
                         Gemm.mergeTile(s.tile, height, width, c, at, ldc, acc);
                     }
                 }
@@ -74,27 +74,6 @@ final class NineRowGemm {
         }
         if (sink != null)
             for (int i = 0; i < rows; i += MR) sink.finish(c, cOff + i * ldc, ldc, i0 + i, j0, Math.min(MR, rows - i), cols);
-    }
-
-    /**
-     * The whole of A (m x k, m a multiple of 9, row stride lda) for {@link #panel}: slice p0's group of rows i
-     * (depth x 9) at dst[p0 m + i depth]. Once per product: packed per task it cost about a tenth of HRNet's
-     * 18 x 32768 x 162 product (128 tasks of 2 x 9 x 162 scalar moves each).
-     */
-    static void packAll(int m, int k, float[] a, int aOff, int lda, float[] dst) {
-        for (int p0 = 0; p0 < k; p0 += Gemm.KC) {
-            int depth = Math.min(Gemm.KC, k - p0);
-            for (int i = 0; i < m; i += MR) packA(a, aOff + i * lda + p0, lda, MR, depth, dst, p0 * m + i * depth);
-        }
-    }
-
-    /** A's height x depth block as depth x 9 at dst[dstOff], rows past height zero. */
-    private static void packA(float[] a, int off, int lda, int height, int depth, float[] dst, int dstOff) {
-        for (int r = 0; r < MR; r++) {
-            int src = off + r * lda;
-            if (r < height) for (int p = 0; p < depth; p++) dst[dstOff + p * MR + r] = a[src + p];
-            else for (int p = 0; p < depth; p++) dst[dstOff + p * MR + r] = 0f;
-        }
     }
 
     /**

@@ -1,11 +1,12 @@
 package org.magnet4j.kernels.cpu;
 
 /**
- * A GEMM's left matrix (M x K) repacked for {@link Gemm}'s 12-row micro-kernel: for each KC-deep slice of K, the
- * rows in groups of {@link #MR}, each group stored depth x height (the height values of one step of K side by
- * side), so the kernel's twelve broadcasts per step read one short contiguous run instead of twelve rows far apart.
- * A last group of at most 6 rows is stored 6 high and runs through the 6-row kernel; any other short last group is
- * zero-padded to 12 rows.
+ * A GEMM's left matrix (M x K) repacked for a register tile of {@code groupRows} rows: for each KC-deep slice of K,
+ * the rows in groups, each group stored depth x height (the height values of one step of K side by side), so the
+ * kernel's broadcasts per step read one short contiguous run instead of rows far apart. {@link #pack} makes groups
+ * of {@link #MR} for {@link Gemm}'s 12-row kernel: a last group of at most 6 rows is stored 6 high and runs through
+ * the 6-row kernel; any other short last group is zero-padded to 12 rows. {@link #packNines} makes groups of 9 for
+ * {@link NineRowGemm} (its products have a multiple of 9 rows).
  * <p>
  * Measured on the 2-core Xeon (AVX-512) on 2026-12-01, the kernel alone: 12 x 32 with packed A 212-231 GFLOP/s per
  * core (88-96% of the FMA peak) against 169-216 for 6 x 32 with A read in place, and 170-200 for 12 x 32 with A
@@ -20,27 +21,31 @@ final class PackedA {
     /** Where this matrix starts in data. */
     final int base;
     final int m, k;
-    /** Rows as stored: full groups of 12 plus the last group's stored height. */
+    /** Rows per full group, and the stored height of a last group of at most that many rows (else groupRows). */
+    final int groupRows, shortRows;
+    /** Rows as stored: full groups plus the last group's stored height. */
     final int mPad;
 
-    private PackedA(float[] data, int base, int m, int k) {
+    private PackedA(float[] data, int base, int m, int k, int groupRows, int shortRows) {
         this.data = data;
         this.base = base;
         this.m = m;
         this.k = k;
-        this.mPad = paddedRows(m);
+        this.groupRows = groupRows;
+        this.shortRows = shortRows;
+        this.mPad = paddedRows(m, groupRows, shortRows);
     }
 
-    static int paddedRows(int m) {
-        int rem = m % MR;
-        return m - rem + (rem == 0 ? 0 : rem <= SHORT ? SHORT : MR);
+    private static int paddedRows(int m, int groupRows, int shortRows) {
+        int rem = m % groupRows;
+        return m - rem + (rem == 0 ? 0 : rem <= shortRows ? shortRows : groupRows);
     }
 
-    /** Floats needed to pack an m x k matrix. */
-    static long size(int m, int k) { return (long) paddedRows(m) * k; }
+    /** Floats needed to pack an m x k matrix with {@link #pack}. */
+    static long size(int m, int k) { return (long) paddedRows(m, MR, SHORT) * k; }
 
-    /** Stored height of the group whose first row is i (a multiple of 12). */
-    int height(int i) { return m - i >= MR ? MR : mPad - i; }
+    /** Stored height of the group whose first row is i (a multiple of groupRows). */
+    int height(int i) { return m - i >= groupRows ? groupRows : mPad - i; }
 
     /** Where the group starting at row i of the slice starting at K index p0 begins. */
     int offset(int p0, int i) { return base + p0 * mPad + i * Math.min(Gemm.KC, k - p0); }
@@ -53,12 +58,24 @@ final class PackedA {
 
     /** As above into buf from index base on (several matrices in one buffer). */
     static PackedA pack(int m, int k, float[] a, int aOff, int lda, float[] buf, int base) {
-        PackedA pa = new PackedA(buf, base, m, k);
-        int groups = (m + MR - 1) / MR;
-        Parallel.forRange(groups, Math.max(1, (1 << 15) / Math.max(1, MR * k)), (lo, hi) -> {
-            for (int g = lo; g < hi; g++) pa.packGroup(g * MR, a, aOff, lda);
+        return new PackedA(buf, base, m, k, MR, SHORT).fill(a, aOff, lda);
+    }
+
+    /**
+     * A (m x k, m a multiple of 9) in groups of 9 for {@link NineRowGemm}, into buf (at least m k floats). Once per
+     * product: packed per task it cost about a tenth of HRNet's 18 x 32768 x 162 product.
+     */
+    static PackedA packNines(int m, int k, float[] a, int aOff, int lda, float[] buf) {
+        return new PackedA(buf, 0, m, k, NineRowGemm.MR, NineRowGemm.MR).fill(a, aOff, lda);
+    }
+
+    /** Packs every group, split over the pool when the work is large. */
+    private PackedA fill(float[] a, int aOff, int lda) {
+        int groups = (m + groupRows - 1) / groupRows;
+        Parallel.forRange(groups, Math.max(1, (1 << 15) / Math.max(1, groupRows * k)), (lo, hi) -> {
+            for (int g = lo; g < hi; g++) packGroup(g * groupRows, a, aOff, lda);
         });
-        return pa;
+        return this;
     }
 
     /** Rows [i, i + height) in every slice; rows past m are zero. */
