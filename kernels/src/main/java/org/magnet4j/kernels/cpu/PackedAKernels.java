@@ -9,6 +9,11 @@ import jdk.incubator.vector.VectorSpecies;
  * floats per step). Sums start from zero and are stored, never added: a branch between storing and adding after
  * the loop made C2 box every accumulator inside the loop (see {@link NineRowGemm}), so a slice that adds to C goes
  * through a tile and {@link Gemm#mergeTile}. Same order of products and sums as every other kernel of Gemm.
+ * <p>
+ * The packed-strip kernels and their in-place twins differ only in where step p of B starts. The packed ones are
+ * kept as copies: running the packed path through the in-place kernels with a table of strip offsets (as
+ * {@link NineRowGemm} does for its ragged strip) cost one more load per step and made 1024^3 5-7% slower
+ * (7.44-7.51 against 7.02-7.07 ms, alternated JMH, 2026-12-01).
  */
 final class PackedAKernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
