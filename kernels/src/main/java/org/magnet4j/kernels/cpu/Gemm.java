@@ -46,6 +46,10 @@ public final class Gemm {
         /** An edge or accumulating tile: up to 12 rows (the packed path's kernel) x NR. */
         final float[] tile = new float[PackedA.MR * NR];
         final float[] row = new float[WIDE_NC];
+        /** The running sum of a tile over K slices ({@link #panelFullDepth}). */
+        final float[] sum = new float[PackedA.MR * NR];
+        /** B's whole-depth panel ({@link #panelFullDepth}; grown on demand). */
+        float[] deepPanel = new float[0];
         /** C block of a task whose rows go to a {@link TileSink} (grown on demand). */
         float[] block = new float[0];
 
@@ -55,6 +59,11 @@ public final class Gemm {
         NineRowGemm.Space nines() {
             if (nines == null) nines = new NineRowGemm.Space();
             return nines;
+        }
+
+        float[] deepPanel(int n) {
+            if (deepPanel.length < n) deepPanel = new float[n];
+            return deepPanel;
         }
 
         float[] block(int n) {
@@ -172,7 +181,10 @@ public final class Gemm {
                 int at = c == null ? 0 : cOff + i0 * ldc + j0, ld = c == null ? nc : ldc;
                 boolean acc = c != null && accumulate;
                 switch (kind) {
-                    case PACKED -> panel(i0, rows, j0, cols, pa, b, dst, at, ld, acc, sink, s);
+                    case PACKED -> {
+                        if (k > KC && (long) k * cols <= FULL_DEPTH_MAX) panelFullDepth(i0, rows, j0, cols, pa, b, dst, at, ld, acc, sink, s);
+                        else panel(i0, rows, j0, cols, pa, b, dst, at, ld, acc, sink, s);
+                    }
                     case PACKED_A_IN_PLACE -> panelPackedInPlace(i0, rows, j0, cols, pa, b, inPlace, rowOff, dst, at, ld, acc, sink, s);
                     case NINE_ROWS -> NineRowGemm.panel(i0, rows, j0, cols, pa, inPlace, rowOff, b, dst, at, ld, acc, sink, s);
                     case FEW_ROWS_IN_PLACE -> panelInPlace(i0, rows, j0, cols, k, a, aOff + i0 * lda, lda, b, inPlace, rowOff, dst, at, ld, acc, sink, s);
@@ -210,6 +222,63 @@ public final class Gemm {
                 // The group's finished rows (height x cols, just computed, still in L1/L2) in one call: long runs
                 // for the epilogue's vector loop instead of one short call per tile.
                 if (done != null) done.finish(c, cOff + i * ldc, ldc, i0 + i, j0, height, cols);
+            }
+        }
+    }
+
+    /** Floats of B's whole-depth panel up to which {@link #panelFullDepth} is used (1 MB: it must stay in L2). */
+    static final long FULL_DEPTH_MAX = 1 << 18;
+
+    /**
+     * {@link #panel} for products over several K slices whose whole-depth panel fits in L2: B's panel is packed for
+     * every slice at once, and each tile is summed over all slices (in a small running-sum tile, in L1) before C is
+     * written, once. Slice by slice, C's block was re-read and re-written per slice, and when C's rows are 128 KB
+     * apart they share cache sets, so the block came back from L3. Same slices, same order of sums (C, if
+     * accumulating, then each slice's sum added in turn): the bits of {@link #panel}.
+     */
+    private static void panelFullDepth(int i0, int rows, int j0, int cols, PackedA pa, PanelSource b,
+                                       float[] c, int cOff, int ldc, boolean accumulate, TileSink sink, PackSpace s) {
+        int strips = (cols + NR - 1) / NR, k = pa.k, sliceStride = strips * NR;
+        float[] panel = s.deepPanel(k * sliceStride), sum = s.sum, part = s.tile;
+        for (int p0 = 0; p0 < k; p0 += KC) packStrips(b, p0, Math.min(KC, k - p0), j0, cols, panel, p0 * sliceStride, s.row);
+        for (int i = 0; i < rows; i += PackedA.MR) {
+            int stored = pa.height(i0 + i), height = Math.min(stored, rows - i);
+            for (int st = 0; st < strips; st++) {
+                int j = st * NR, width = Math.min(NR, cols - j), at = cOff + i * ldc + j;
+                if (accumulate) loadTile(c, at, ldc, height, width, sum);
+                for (int p0 = 0; p0 < k; p0 += KC) {
+                    int depth = Math.min(KC, k - p0), aAt = pa.offset(p0, i0 + i), bAt = p0 * sliceStride + st * depth * NR;
+                    boolean first = p0 == 0 && !accumulate;
+                    float[] dst = first ? sum : part;
+                    if (stored == PackedA.MR) PackedAKernels.micro12(depth, pa.data, aAt, panel, bAt, dst, 0, NR);
+                    else PackedAKernels.micro6(depth, pa.data, aAt, panel, bAt, dst, 0, NR);
+                    if (!first) addTile(part, sum, stored);
+                }
+                storeTile(sum, height, width, c, at, ldc);
+            }
+            if (sink != null) sink.finish(c, cOff + i * ldc, ldc, i0 + i, j0, height, cols);
+        }
+    }
+
+    /** sum[r] = sum[r] + part[r] for the first rows of two NR-wide tiles (mergeTile's c + tile, operands swapped: same bits). */
+    private static void addTile(float[] part, float[] sum, int rows) {
+        for (int t = 0, end = rows * NR; t < end; t += VL) FloatVector.fromArray(S, sum, t).add(FloatVector.fromArray(S, part, t)).intoArray(sum, t);
+    }
+
+    /** C's height x width block at c[at] into an NR-wide tile. */
+    private static void loadTile(float[] c, int at, int ldc, int height, int width, float[] tile) {
+        for (int r = 0; r < height; r++) System.arraycopy(c, at + r * ldc, tile, r * NR, width);
+    }
+
+    /** The tile's height x width corner into C at c[at]. */
+    private static void storeTile(float[] tile, int height, int width, float[] c, int at, int ldc) {
+        for (int r = 0; r < height; r++) {
+            int row = at + r * ldc, t = r * NR;
+            if (width == NR) {
+                FloatVector.fromArray(S, tile, t).intoArray(c, row);
+                FloatVector.fromArray(S, tile, t + VL).intoArray(c, row + VL);
+            } else {
+                System.arraycopy(tile, t, c, row, width);
             }
         }
     }
@@ -293,12 +362,17 @@ public final class Gemm {
      * goes four rows at a time ({@link #packMatrixStrips}); other sources one row segment at a time.
      */
     static void packStrips(PanelSource b, int p0, int depth, int j0, int cols, PackSpace s) {
+        packStrips(b, p0, depth, j0, cols, s.panel, 0, s.row);
+    }
+
+    /** As above into panel from index base on (rowBuf: room for a row segment of a source that computes them). */
+    static void packStrips(PanelSource b, int p0, int depth, int j0, int cols, float[] panel, int base, float[] rowBuf) {
         int full = cols - cols % NR, step = depth * NR;
         if (b instanceof PanelSource.Matrix mb) {
-            packMatrixStrips(mb.b(), mb.off() + p0 * mb.ldb() + j0, mb.ldb(), depth, cols, full, step, s.panel);
+            packMatrixStrips(mb.b(), mb.off() + p0 * mb.ldb() + j0, mb.ldb(), depth, cols, full, step, panel, base);
             return;
         }
-        for (int p = 0; p < depth; p++) packRow(b.row(p0 + p, j0, cols, s.row), cols, full, step, s.panel, p * NR);
+        for (int p = 0; p < depth; p++) packRow(b.row(p0 + p, j0, cols, rowBuf), cols, full, step, panel, base + p * NR);
     }
 
     /**
@@ -308,10 +382,10 @@ public final class Gemm {
      * 7.1-7.2 in alternated JMH, 2026-12-01). Sources that compute their rows keep one row at a time: with four
      * buffers the FPN's forward allocated 50 MB instead of 28 (row segments no longer scalar-replaced) and ran 5% slower.
      */
-    private static void packMatrixStrips(float[] x, int at, int ldb, int depth, int cols, int full, int step, float[] panel) {
+    private static void packMatrixStrips(float[] x, int at, int ldb, int depth, int cols, int full, int step, float[] panel, int base) {
         int p = 0;
         for (; p + 4 <= depth; p += 4, at += 4 * ldb) {
-            int at1 = at + ldb, at2 = at1 + ldb, at3 = at2 + ldb, j = 0, dst = p * NR;
+            int at1 = at + ldb, at2 = at1 + ldb, at3 = at2 + ldb, j = 0, dst = base + p * NR;
             for (; j < full; j += NR, dst += step) { // the stride hoisted into `step`, as in packRow
                 FloatVector a0 = FloatVector.fromArray(S, x, at + j), a1 = FloatVector.fromArray(S, x, at + j + VL);
                 FloatVector b0 = FloatVector.fromArray(S, x, at1 + j), b1 = FloatVector.fromArray(S, x, at1 + j + VL);
@@ -329,7 +403,7 @@ public final class Gemm {
                 packTail(x, at3 + j, cols - j, panel, dst + 3 * NR);
             }
         }
-        for (; p < depth; p++, at += ldb) packRow(new PanelSource.Segment(x, at), cols, full, step, panel, p * NR);
+        for (; p < depth; p++, at += ldb) packRow(new PanelSource.Segment(x, at), cols, full, step, panel, base + p * NR);
     }
 
     private static void packRow(PanelSource.Segment row, int cols, int full, int step, float[] panel, int dst) {

@@ -43,9 +43,11 @@ class GemmTest {
     /**
      * Pins the summation order bit for bit: each KC-deep slice of K summed from zero by FMA in K order, then
      * added to C. Blocking, threading and edge tiles must not change a single bit (pipeline picks depend on it).
+     * Products over several slices whose whole-depth panel fits L2 (19x130x600, 64x129x576, 13x300x1100) sum each
+     * tile over all slices before writing C; 30x1100x1300 (a deeper panel) goes slice by slice through C.
      */
     @ParameterizedTest
-    @CsvSource({"1,1,1", "6,32,256", "7,33,257", "18,1000,162", "19,130,600", "64,129,576", "13,300,1100"})
+    @CsvSource({"1,1,1", "6,32,256", "7,33,257", "18,1000,162", "19,130,600", "64,129,576", "13,300,1100", "30,1100,1300"})
     void sumsEachKSliceFromZeroInOrder(int m, int n, int k) {
         SplittableRandom rng = new SplittableRandom(7L * m + 31L * n + k);
         int lda = k + 1, ldb = n + 3, ldc = n + 2;
