@@ -4,11 +4,12 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Row-major matrix products C = A x B (+ C when accumulating). The float32 path is a register-blocked
- * Vector API kernel (12 rows x 2 vectors of accumulators, FMA over K; {@link PackedAKernels}) over A packed once
- * per product ({@link PackedA}) and B packed into zero-padded, contiguous strips; products of at most
- * {@link #IN_PLACE_MAX_M} rows whose B is cached read B where it lies (6 or 9 rows at a time). The float64 path is
- * a plain reference loop used for checks.
+ * Row-major float32 matrix products C = A x B (+ C when accumulating): a register-blocked Vector API kernel (12 rows
+ * x 2 vectors of accumulators, FMA over K; {@link PackedAKernels}) over A packed once per product ({@link PackedA})
+ * and B packed into zero-padded, contiguous strips ({@link StripPacking}); products of at most
+ * {@link #IN_PLACE_MAX_M} rows whose B is cached read B where it lies, 6 or 9 rows at a time ({@link FewRowGemm},
+ * {@link NineRowGemm}). This class splits a product into tasks and runs the packed paths; the float64 reference
+ * product is {@link Float64Gemm}.
  *
  * <p>Numerics: each KC-deep slice of K is summed from zero (one FMA per step, in K order) and then added to
  * C, so every element's rounding is fixed by KC alone, whatever the blocking, threads or edge handling.
@@ -17,11 +18,7 @@ import jdk.incubator.vector.VectorSpecies;
 public final class Gemm {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int VL = S.length();
-    /**
-     * Register tile of the in-place path (B read where it lies, A in place): MR rows x NR columns = 12 accumulators
-     * (of 32 AVX-512 registers), 8 loads per 12 FMAs. The packed path runs {@link PackedAKernels}' 12 x NR tile.
-     */
-    static final int MR = 6;
+    /** Columns of every register tile: two vectors. */
     static final int NR = 2 * VL;
     /** Columns of B per task (a multiple of NR) and K rows per slice: one packed slice is KC x NC floats (L2). */
     static final int NC = 128;
@@ -42,7 +39,8 @@ public final class Gemm {
     /** Per-thread packing space, allocated once: steady-state products allocate nothing. */
     static final class PackSpace {
         final float[] panel = new float[KC * WIDE_NC];
-        final float[] rows = new float[MR * KC];
+        /** The last rows of A, zero-padded, for {@link FewRowGemm}'s 6-row kernel. */
+        final float[] rows = new float[FewRowGemm.MR * KC];
         /** An edge or accumulating tile: up to 12 rows (the packed path's kernel) x NR. */
         final float[] tile = new float[PackedA.MR * NR];
         final float[] row = new float[WIDE_NC];
@@ -125,8 +123,8 @@ public final class Gemm {
         PACKED_A_IN_PLACE(PackedA.MR),
         /** B read in place, rows in nines, A packed in nines ({@link NineRowGemm}, {@link PackedA#packNines}). */
         NINE_ROWS(NineRowGemm.MR),
-        /** B read in place, A read in place by the 6-row kernels ({@link #panelInPlace}). */
-        FEW_ROWS_IN_PLACE(MR);
+        /** B read in place, A read in place by the 6-row kernels ({@link FewRowGemm}). */
+        FEW_ROWS_IN_PLACE(FewRowGemm.MR);
 
         /** Rows per register tile: tasks split the rows in multiples of it. */
         final int rows;
@@ -187,7 +185,7 @@ public final class Gemm {
                     }
                     case PACKED_A_IN_PLACE -> panelPackedInPlace(i0, rows, j0, cols, pa, b, inPlace, rowOff, dst, at, ld, acc, sink, s);
                     case NINE_ROWS -> NineRowGemm.panel(i0, rows, j0, cols, pa, inPlace, rowOff, b, dst, at, ld, acc, sink, s);
-                    case FEW_ROWS_IN_PLACE -> panelInPlace(i0, rows, j0, cols, k, a, aOff + i0 * lda, lda, b, inPlace, rowOff, dst, at, ld, acc, sink, s);
+                    case FEW_ROWS_IN_PLACE -> FewRowGemm.panel(i0, rows, j0, cols, k, a, aOff + i0 * lda, lda, b, inPlace, rowOff, dst, at, ld, acc, sink, s);
                 }
             }
         });
@@ -204,7 +202,7 @@ public final class Gemm {
         int strips = (cols + NR - 1) / NR, k = pa.k;
         for (int p0 = 0; p0 < k; p0 += KC) {
             int depth = Math.min(KC, k - p0);
-            packStrips(b, p0, depth, j0, cols, s);
+            StripPacking.packStrips(b, p0, depth, j0, cols, s);
             boolean acc = accumulate || p0 > 0;
             TileSink done = p0 + KC >= k ? sink : null;
             for (int i = 0; i < rows; i += PackedA.MR) {
@@ -240,7 +238,7 @@ public final class Gemm {
                                        float[] c, int cOff, int ldc, boolean accumulate, TileSink sink, PackSpace s) {
         int strips = (cols + NR - 1) / NR, k = pa.k, sliceStride = strips * NR;
         float[] panel = s.deepPanel(k * sliceStride), sum = s.sum, part = s.tile;
-        for (int p0 = 0; p0 < k; p0 += KC) packStrips(b, p0, Math.min(KC, k - p0), j0, cols, panel, p0 * sliceStride, s.row);
+        for (int p0 = 0; p0 < k; p0 += KC) StripPacking.packStrips(b, p0, Math.min(KC, k - p0), j0, cols, panel, p0 * sliceStride, s.row);
         for (int i = 0; i < rows; i += PackedA.MR) {
             int stored = pa.height(i0 + i), height = Math.min(stored, rows - i);
             for (int st = 0; st < strips; st++) {
@@ -296,7 +294,7 @@ public final class Gemm {
             int depth = Math.min(KC, k - p0);
             boolean acc = accumulate || p0 > 0;
             TileSink done = p0 + KC >= k ? sink : null;
-            if (tail > 0) packStrips(b, p0, depth, j0 + fullStrips * NR, tail, s); // the ragged strip, zero-padded
+            if (tail > 0) StripPacking.packStrips(b, p0, depth, j0 + fullStrips * NR, tail, s); // the ragged strip, zero-padded
             for (int i = 0; i < rows; i += PackedA.MR) {
                 int stored = pa.height(i0 + i), height = Math.min(stored, rows - i), aAt = pa.offset(p0, i0 + i);
                 for (int st = 0; st <= fullStrips; st++) {
@@ -314,121 +312,6 @@ public final class Gemm {
                 }
                 if (done != null) done.finish(c, cOff + i * ldc, ldc, i0 + i, j0, height, cols);
             }
-        }
-    }
-
-    /**
-     * One task with B read where it lies (see {@link PanelSource#inPlaceArray()}): no packing. Strips are the
-     * outer loop so that a strip's rows, once loaded, stay in L1 for every group of rows of A. Same slices, same
-     * order of products and sums as {@link #panel}: bit-identical results. Only a last, narrower strip is packed
-     * (its zero padding must not be read from beyond the row).
-     */
-    private static void panelInPlace(int i0, int rows, int j0, int cols, int k, float[] a, int aOff, int lda, PanelSource b,
-                                     float[] bArr, int[] rowOff, float[] c, int cOff, int ldc, boolean accumulate,
-                                     TileSink sink, PackSpace s) {
-        int fullStrips = cols / NR, tail = cols - fullStrips * NR, lastHeight = rows % MR, lastRow = rows - lastHeight;
-        for (int p0 = 0; p0 < k; p0 += KC) {
-            int depth = Math.min(KC, k - p0);
-            boolean acc = accumulate || p0 > 0;
-            if (lastHeight > 0) copyRows(a, aOff + lastRow * lda + p0, lda, lastHeight, depth, s.rows);
-            for (int st = 0; st <= fullStrips; st++) {
-                int j = st * NR, col = j0 + j, width = st < fullStrips ? NR : tail;
-                if (width == 0) break;
-                boolean packed = width < NR; // the ragged last strip, packed with zeros past the row's end
-                if (packed) packStrips(b, p0, depth, col, width, s);
-                for (int i = 0; i < rows; i += MR) {
-                    int height = Math.min(MR, rows - i), at = cOff + i * ldc + j;
-                    if (height == MR && !packed) {
-                        microInPlace(depth, a, aOff + i * lda + p0, lda, bArr, rowOff, p0, col, c, at, ldc, acc);
-                        continue;
-                    }
-                    // an edge tile into scratch, the part inside C kept; the last rows come zero-padded from s.rows
-                    float[] ar = height < MR ? s.rows : a;
-                    int arOff = height < MR ? 0 : aOff + i * lda + p0, arLd = height < MR ? depth : lda;
-                    if (packed && height == 1) microRow(depth, ar, arOff, s.panel, 0, s.tile);
-                    else if (packed) micro(depth, ar, arOff, arLd, s.panel, 0, s.tile, 0, NR, false);
-                    else if (height == 1) microRowInPlace(depth, ar, arOff, bArr, rowOff, p0, col, s.tile);
-                    else microInPlace(depth, ar, arOff, arLd, bArr, rowOff, p0, col, s.tile, 0, NR, false);
-                    mergeTile(s.tile, height, width, c, at, ldc, acc);
-                }
-            }
-        }
-        if (sink != null)
-            for (int i = 0; i < rows; i += MR) sink.finish(c, cOff + i * ldc, ldc, i0 + i, j0, Math.min(MR, rows - i), cols);
-    }
-
-    /**
-     * B's depth x cols block as NR-wide strips, each depth x NR contiguous, the last one zero-padded. A stored B
-     * goes four rows at a time ({@link #packMatrixStrips}); other sources one row segment at a time.
-     */
-    static void packStrips(PanelSource b, int p0, int depth, int j0, int cols, PackSpace s) {
-        packStrips(b, p0, depth, j0, cols, s.panel, 0, s.row);
-    }
-
-    /** As above into panel from index base on (rowBuf: room for a row segment of a source that computes them). */
-    static void packStrips(PanelSource b, int p0, int depth, int j0, int cols, float[] panel, int base, float[] rowBuf) {
-        int full = cols - cols % NR, step = depth * NR;
-        if (b instanceof PanelSource.Matrix mb) {
-            packMatrixStrips(mb.b(), mb.off() + p0 * mb.ldb() + j0, mb.ldb(), depth, cols, full, step, panel, base);
-            return;
-        }
-        for (int p = 0; p < depth; p++) packRow(b.row(p0 + p, j0, cols, rowBuf), cols, full, step, panel, base + p * NR);
-    }
-
-    /**
-     * {@link #packStrips} of a stored B (row p at x[at + p * ldb]), four rows at a time with their loads interleaved:
-     * four row streams keep more cache misses in flight than one, and packing a B whose rows lie far apart waits on
-     * misses (576 rows of a 32768-wide B: 2.05 ms against 2.7 ms a row at a time, 2 threads; 1024^3 6.5-6.9 ms against
-     * 7.1-7.2 in alternated JMH, 2026-12-01). Sources that compute their rows keep one row at a time: with four
-     * buffers the FPN's forward allocated 50 MB instead of 28 (row segments no longer scalar-replaced) and ran 5% slower.
-     */
-    private static void packMatrixStrips(float[] x, int at, int ldb, int depth, int cols, int full, int step, float[] panel, int base) {
-        int p = 0;
-        for (; p + 4 <= depth; p += 4, at += 4 * ldb) {
-            int at1 = at + ldb, at2 = at1 + ldb, at3 = at2 + ldb, j = 0, dst = base + p * NR;
-            for (; j < full; j += NR, dst += step) { // the stride hoisted into `step`, as in packRow
-                FloatVector a0 = FloatVector.fromArray(S, x, at + j), a1 = FloatVector.fromArray(S, x, at + j + VL);
-                FloatVector b0 = FloatVector.fromArray(S, x, at1 + j), b1 = FloatVector.fromArray(S, x, at1 + j + VL);
-                FloatVector c0 = FloatVector.fromArray(S, x, at2 + j), c1 = FloatVector.fromArray(S, x, at2 + j + VL);
-                FloatVector d0 = FloatVector.fromArray(S, x, at3 + j), d1 = FloatVector.fromArray(S, x, at3 + j + VL);
-                a0.intoArray(panel, dst); a1.intoArray(panel, dst + VL);
-                b0.intoArray(panel, dst + NR); b1.intoArray(panel, dst + NR + VL);
-                c0.intoArray(panel, dst + 2 * NR); c1.intoArray(panel, dst + 2 * NR + VL);
-                d0.intoArray(panel, dst + 3 * NR); d1.intoArray(panel, dst + 3 * NR + VL);
-            }
-            if (j < cols) {
-                packTail(x, at + j, cols - j, panel, dst);
-                packTail(x, at1 + j, cols - j, panel, dst + NR);
-                packTail(x, at2 + j, cols - j, panel, dst + 2 * NR);
-                packTail(x, at3 + j, cols - j, panel, dst + 3 * NR);
-            }
-        }
-        for (; p < depth; p++, at += ldb) packRow(new PanelSource.Segment(x, at), cols, full, step, panel, base + p * NR);
-    }
-
-    private static void packRow(PanelSource.Segment row, int cols, int full, int step, float[] panel, int dst) {
-        float[] src = row.array();
-        int at = row.offset(), j = 0;
-        // Two vector moves beat a short arraycopy call. The stride is hoisted into `step`: with "dst += depth * NR"
-        // in the update C2 compiled a loop that took twice as long (a 60x32768x576 product 11.0 ms instead of
-        // 9.2 ms in alternated runs; the profile had put a third of the product in this loop).
-        for (; j < full; j += NR, dst += step) {
-            FloatVector.fromArray(S, src, at + j).intoArray(panel, dst);
-            FloatVector.fromArray(S, src, at + j + VL).intoArray(panel, dst + VL);
-        }
-        if (j < cols) packTail(src, at + j, cols - j, panel, dst);
-    }
-
-    /** The last, narrower strip's step: the values, then zeros to NR. */
-    private static void packTail(float[] src, int at, int width, float[] panel, int dst) {
-        System.arraycopy(src, at, panel, dst, width);
-        java.util.Arrays.fill(panel, dst + width, dst + NR, 0f);
-    }
-
-    private static void copyRows(float[] a, int off, int lda, int height, int depth, float[] dst) {
-        for (int r = 0; r < MR; r++) {
-            if (r < height) System.arraycopy(a, off + r * lda, dst, r * depth, depth);
-            else java.util.Arrays.fill(dst, r * depth, (r + 1) * depth, 0f);
         }
     }
 
@@ -451,132 +334,4 @@ public final class Gemm {
         }
     }
 
-    /**
-     * C[6 x NR] (+)= A[6 x k] x strip[k x NR]: twelve accumulators summed from zero, then added to C.
-     * A is read in place (row stride lda), the strip is contiguous (NR floats per step of k).
-     */
-    private static void micro(int k, float[] a, int aOff, int lda, float[] b, int bOff,
-                              float[] c, int cOff, int ldc, boolean acc) {
-        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
-        c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = FloatVector.zero(S);
-        int a0 = aOff, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda;
-        for (int p = 0; p < k; p++) {
-            int bp = bOff + p * NR;
-            FloatVector b0 = FloatVector.fromArray(S, b, bp), b1 = FloatVector.fromArray(S, b, bp + VL);
-            FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
-            c00 = b0.fma(x, c00); c01 = b1.fma(x, c01);
-            x = FloatVector.broadcast(S, a[a1 + p]);
-            c10 = b0.fma(x, c10); c11 = b1.fma(x, c11);
-            x = FloatVector.broadcast(S, a[a2 + p]);
-            c20 = b0.fma(x, c20); c21 = b1.fma(x, c21);
-            x = FloatVector.broadcast(S, a[a3 + p]);
-            c30 = b0.fma(x, c30); c31 = b1.fma(x, c31);
-            x = FloatVector.broadcast(S, a[a4 + p]);
-            c40 = b0.fma(x, c40); c41 = b1.fma(x, c41);
-            x = FloatVector.broadcast(S, a[a5 + p]);
-            c50 = b0.fma(x, c50); c51 = b1.fma(x, c51);
-        }
-        store(c00, c01, c, cOff, acc);
-        store(c10, c11, c, cOff + ldc, acc);
-        store(c20, c21, c, cOff + 2 * ldc, acc);
-        store(c30, c31, c, cOff + 3 * ldc, acc);
-        store(c40, c41, c, cOff + 4 * ldc, acc);
-        store(c50, c51, c, cOff + 5 * ldc, acc);
-    }
-
-    /** {@link #micro} with strip step p read in place: bArr[rowOff[base + p] + col ...]. */
-    private static void microInPlace(int k, float[] a, int aOff, int lda, float[] bArr, int[] rowOff, int base, int col,
-                                     float[] c, int cOff, int ldc, boolean acc) {
-        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
-        c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = FloatVector.zero(S);
-        int a0 = aOff, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda;
-        for (int p = 0; p < k; p++) {
-            int bp = rowOff[base + p] + col;
-            FloatVector b0 = FloatVector.fromArray(S, bArr, bp), b1 = FloatVector.fromArray(S, bArr, bp + VL);
-            FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
-            c00 = b0.fma(x, c00); c01 = b1.fma(x, c01);
-            x = FloatVector.broadcast(S, a[a1 + p]);
-            c10 = b0.fma(x, c10); c11 = b1.fma(x, c11);
-            x = FloatVector.broadcast(S, a[a2 + p]);
-            c20 = b0.fma(x, c20); c21 = b1.fma(x, c21);
-            x = FloatVector.broadcast(S, a[a3 + p]);
-            c30 = b0.fma(x, c30); c31 = b1.fma(x, c31);
-            x = FloatVector.broadcast(S, a[a4 + p]);
-            c40 = b0.fma(x, c40); c41 = b1.fma(x, c41);
-            x = FloatVector.broadcast(S, a[a5 + p]);
-            c50 = b0.fma(x, c50); c51 = b1.fma(x, c51);
-        }
-        store(c00, c01, c, cOff, acc);
-        store(c10, c11, c, cOff + ldc, acc);
-        store(c20, c21, c, cOff + 2 * ldc, acc);
-        store(c30, c31, c, cOff + 3 * ldc, acc);
-        store(c40, c41, c, cOff + 4 * ldc, acc);
-        store(c50, c51, c, cOff + 5 * ldc, acc);
-    }
-
-    /** {@link #microRow} with B read in place as in {@link #microInPlace}. */
-    private static void microRowInPlace(int k, float[] a, int aOff, float[] bArr, int[] rowOff, int base, int col, float[] tile) {
-        FloatVector c0 = FloatVector.zero(S), c1 = c0;
-        for (int p = 0; p < k; p++) {
-            int bp = rowOff[base + p] + col;
-            FloatVector x = FloatVector.broadcast(S, a[aOff + p]);
-            c0 = FloatVector.fromArray(S, bArr, bp).fma(x, c0);
-            c1 = FloatVector.fromArray(S, bArr, bp + VL).fma(x, c1);
-        }
-        c0.intoArray(tile, 0);
-        c1.intoArray(tile, VL);
-    }
-
-    /** The first row of {@link #micro} alone (into tile[0 .. NR)): a lone last row of A costs 2 FMAs a step, not 12. */
-    private static void microRow(int k, float[] a, int aOff, float[] b, int bOff, float[] tile) {
-        FloatVector c0 = FloatVector.zero(S), c1 = c0;
-        for (int p = 0; p < k; p++) {
-            int bp = bOff + p * NR;
-            FloatVector x = FloatVector.broadcast(S, a[aOff + p]);
-            c0 = FloatVector.fromArray(S, b, bp).fma(x, c0);
-            c1 = FloatVector.fromArray(S, b, bp + VL).fma(x, c1);
-        }
-        c0.intoArray(tile, 0);
-        c1.intoArray(tile, VL);
-    }
-
-    private static void store(FloatVector lo, FloatVector hi, float[] c, int at, boolean acc) {
-        if (acc) {
-            lo = lo.add(FloatVector.fromArray(S, c, at));
-            hi = hi.add(FloatVector.fromArray(S, c, at + VL));
-        }
-        lo.intoArray(c, at);
-        hi.intoArray(c, at + VL);
-    }
-
-    /**
-     * float64: C (+)= A x B, same layout rules. Each element is summed over k in order, a product then an add,
-     * from zero (the plain triple loop's arithmetic, so the checking path's numbers never depend on blocking).
-     * Rows of C go in blocks whose accumulators stay in cache while each row of B is read once per block
-     * (streaming B once per row of C made OCR's float64 context a tenth of an HRNet forward).
-     */
-    public static void dgemm(int m, int n, int k, double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
-                             double[] c, int cOff, int ldc, boolean accumulate) {
-        if (m == 0 || n == 0) return;
-        int rowsPer = Math.max(1, Math.min((1 << 15) / n, (m + Parallel.threads() - 1) / Parallel.threads())); // <= 256 KB
-        int blocks = (m + rowsPer - 1) / rowsPer;
-        Parallel.forRange(blocks, Math.max(1, (1 << 16) / Math.max(1, rowsPer * n * Math.max(k, 1))), (lo, hi) -> {
-            double[] acc = new double[rowsPer * n];
-            for (int blk = lo; blk < hi; blk++) {
-                int i0 = blk * rowsPer, rows = Math.min(rowsPer, m - i0);
-                java.util.Arrays.fill(acc, 0, rows * n, 0);
-                for (int p = 0; p < k; p++) {
-                    int bp = bOff + p * ldb;
-                    for (int r = 0; r < rows; r++) {
-                        double av = a[aOff + (i0 + r) * lda + p];
-                        for (int j = 0, o = r * n; j < n; j++) acc[o + j] += av * b[bp + j];
-                    }
-                }
-                for (int r = 0; r < rows; r++) {
-                    int cr = cOff + (i0 + r) * ldc, o = r * n;
-                    for (int j = 0; j < n; j++) c[cr + j] = accumulate ? c[cr + j] + acc[o + j] : acc[o + j];
-                }
-            }
-        });
-    }
 }

@@ -45,7 +45,7 @@ final class LinearKernels {
     private static final Ops F64 = new Ops() {
         public Object scratch(int slot, int n) { return Scratch.doubles(slot, n); }
         public void gemm(int m, int n, int k, Object a, int ao, int lda, Object b, int bo, int ldb, Object c, int co, int ldc, boolean acc) {
-            Gemm.dgemm(m, n, k, (double[]) a, ao, lda, (double[]) b, bo, ldb, (double[]) c, co, ldc, acc);
+            Float64Gemm.gemm(m, n, k, (double[]) a, ao, lda, (double[]) b, bo, ldb, (double[]) c, co, ldc, acc);
         }
         public void im2col(Object x, int xo, int c, int h, int w, int kH, int kW, Conv2dParams p, Object col, int co) {
             Im2col.im2col((double[]) x, xo, c, h, w, kH, kW, p, (double[]) col, co);

@@ -55,7 +55,7 @@ final class NineRowGemm {
                 int[] offs = rowOff;
                 int base = p0, col = j0 + j;
                 if (width < NR) { // the ragged last strip, packed by Gemm with zeros past the row's end
-                    Gemm.packStrips(source, p0, depth, col, width, ps);
+                    StripPacking.packStrips(source, p0, depth, col, width, ps);
                     src = ps.panel;
                     offs = SCRATCH_ROWS;
                     base = 0;

@@ -25,7 +25,7 @@ class GemmTest {
             float[] cf = c.clone();
             double[] cr = cd.clone();
             Gemm.sgemm(m, n, k, a, 0, lda, b, 0, ldb, cf, 0, ldc, acc);
-            Gemm.dgemm(m, n, k, ad, 0, lda, bd, 0, ldb, cr, 0, ldc, acc);
+            Float64Gemm.gemm(m, n, k, ad, 0, lda, bd, 0, ldb, cr, 0, ldc, acc);
             double worst = 0;
             for (int i = 0; i < m; i++)
                 for (int j = 0; j < ldc; j++) {
