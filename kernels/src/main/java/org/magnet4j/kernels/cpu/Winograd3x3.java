@@ -57,9 +57,7 @@ final class Winograd3x3 {
                      GemmEpilogue epilogue) {
         if (!WARM.getAndSet(true)) warmUp();
         int tw = w / 2, th = h / 2, rows = Math.max(1, Math.min(th, TILES_PER_CHUNK / tw)), chunk = rows * tw;
-        float[] u = Scratch.floats(Scratch.WINO_U, 16 * co * c);
-        transformWeights(wt, wOff, co, c, u);
-        PackedA[] packed = Winograd3x3.packAll(u, 16, co, c); // once per convolution, not per chunk of tiles
+        PackedA[] packed = WinogradWeights.packed(wt, wOff, co, c, 16, Winograd3x3::transformWeights); // not per chunk of tiles
         float[] v = Scratch.floats(Scratch.WINO_V, 16 * c * chunk), m = Scratch.floats(Scratch.WINO_M, 16 * co * chunk);
         for (int ty0 = 0; ty0 < th; ty0 += rows) {
             int r = Math.min(rows, th - ty0), n = r * tw, t0 = ty0;
@@ -73,15 +71,6 @@ final class Winograd3x3 {
             });
         }
         applyEpilogue(epilogue, out, outOff, co, h * w);
-    }
-
-    /** The count co x c matrices of u (one after another) packed for {@link Gemm}'s 12-row kernel, in one scratch buffer. */
-    static PackedA[] packAll(float[] u, int count, int co, int c) {
-        int per = Math.toIntExact(PackedA.size(co, c));
-        float[] buf = Scratch.floats(Scratch.WINO_U_PACKED, Math.multiplyExact(count, per));
-        PackedA[] packed = new PackedA[count];
-        for (int xi = 0; xi < count; xi++) packed[xi] = PackedA.pack(co, c, u, xi * co * c, c, buf, xi * per);
-        return packed;
     }
 
     /** {@code epilogue} (may be null) over co finished output planes of l pixels each, planes split over the pool. */

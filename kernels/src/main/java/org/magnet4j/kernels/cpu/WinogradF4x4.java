@@ -95,9 +95,7 @@ final class WinogradF4x4 {
     private static void convTiled(float[] x, int xOff, int c, int h, int w, float[] wt, int wOff, int co, float[] out, int outOff) {
         if (!WARM.getAndSet(true)) warmUp();
         int tw = w / 4, th = h / 4, rows = Math.max(1, Math.min(th, TILES_PER_CHUNK / tw)), chunk = rows * tw;
-        float[] u = Scratch.floats(Scratch.WINO_U, 36 * co * c);
-        transformWeights(wt, wOff, co, c, u);
-        PackedA[] packed = Winograd3x3.packAll(u, 36, co, c); // once per convolution, not per chunk of tiles
+        PackedA[] packed = WinogradWeights.packed(wt, wOff, co, c, 36, WinogradF4x4::transformWeights); // not per chunk of tiles
         float[] v = Scratch.floats(Scratch.WINO_V, 36 * c * chunk), m = Scratch.floats(Scratch.WINO_M, 36 * co * chunk);
         for (int ty0 = 0; ty0 < th; ty0 += rows) {
             int r = Math.min(rows, th - ty0), n = r * tw, t0 = ty0;
