@@ -78,7 +78,17 @@ public interface Backend {
      * ops, so a backend that fuses them must give the same bits. Records no gradient.
      */
     default Tensor conv2dFused(Tensor x, Tensor w, Tensor bias, Tensor residual, boolean relu, Conv2dParams p) {
+        return conv2dFused(x, w, bias, null, null, residual, relu, p);
+    }
+
+    /**
+     * As above with a per-output-channel affine between the bias and the residual, batch norm's eval transform:
+     * relu?((((conv2d(x, w, bias) * scale[c]) + shift[c]) + residual), scale and shift [O] (both or neither). The float
+     * order is that of the composed ops (a multiply, then an add, each rounded), so a fusing backend gives their bits.
+     */
+    default Tensor conv2dFused(Tensor x, Tensor w, Tensor bias, Tensor scale, Tensor shift, Tensor residual, boolean relu, Conv2dParams p) {
         Tensor y = conv2d(x, w, bias, p);
+        if (scale != null) y = y.mul(scale.reshape(1, -1, 1, 1)).add(shift.reshape(1, -1, 1, 1));
         if (residual != null) y = binary(BinaryOp.ADD, y, residual);
         return relu ? unary(UnaryOp.RELU, y, 0) : y;
     }

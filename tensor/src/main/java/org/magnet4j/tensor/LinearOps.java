@@ -73,19 +73,34 @@ final class LinearOps {
      * and broadcasting as usual. Both give the same bits.
      */
     static Tensor conv2dFused(Tensor x, Tensor w, Tensor bias, Tensor residual, boolean relu, Conv2dParams p) {
+        return conv2dFused(x, w, bias, null, null, residual, relu, p);
+    }
+
+    /**
+     * relu?((((conv2d(x, w, bias) * scale) + shift) + residual) with scale and shift per output channel ([O], both
+     * or neither: batch norm's eval transform), in one backend call under the same conditions as above; otherwise
+     * the composed ops. Both give the same bits.
+     */
+    static Tensor conv2dFused(Tensor x, Tensor w, Tensor bias, Tensor scale, Tensor shift, Tensor residual, boolean relu, Conv2dParams p) {
         check(x, w, bias, p);
+        if ((scale == null) != (shift == null)) throw new TensorException(where(x, w, bias) + ": a per-channel scale needs a shift, and a shift a scale");
+        for (Tensor t : new Tensor[] {scale, shift})
+            if (t != null && (t.dim() != 1 || t.size(0) != w.size(0) || t.dtype() != x.dtype() || !t.device().equals(x.device())))
+                throw new TensorException(where(x, w, bias) + ": per-channel scale and shift must be " + w.size(0) + " values of "
+                        + x.dtype() + " on " + x.device() + ", got " + t.describe());
         boolean grad = GradMode.isEnabled() && (x.requiresGrad() || w.requiresGrad() || (bias != null && bias.requiresGrad())
                 || (residual != null && residual.requiresGrad()));
         int[] outShape = {x.size(0), w.size(0), p.outH(x.size(2), w.size(2)), p.outW(x.size(3), w.size(3))};
         boolean plainResidual = residual == null || (residual.dtype() == x.dtype() && residual.device().equals(x.device())
                 && Arrays.equals(residual.shapeRef(), outShape));
-        if (grad || !plainResidual) {
+        if (grad || !plainResidual || (scale != null && (scale.requiresGrad() || shift.requiresGrad()) && GradMode.isEnabled())) {
             Tensor y = conv2d(x, w, bias, p);
+            if (scale != null) y = y.mul(scale.reshape(1, -1, 1, 1)).add(shift.reshape(1, -1, 1, 1));
             if (residual != null) y = y.add(residual);
             return relu ? y.relu() : y;
         }
         try (var gm = GradMode.noGrad()) {
-            return x.backend().conv2dFused(x, w, bias, residual, relu, p);
+            return x.backend().conv2dFused(x, w, bias, scale, shift, residual, relu, p);
         }
     }
 

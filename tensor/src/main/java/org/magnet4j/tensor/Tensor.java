@@ -446,6 +446,14 @@ public final class Tensor {
         return LinearOps.conv2dFused(this, weight, bias, residual, relu, p);
     }
 
+    /**
+     * relu?((((conv2d(weight, bias) * scale) + shift) + residual): as above with batch norm's eval transform per
+     * output channel (scale and shift [O], both or neither), each step rounded as the separate ops round it.
+     */
+    public Tensor conv2dFused(Tensor weight, Tensor bias, Tensor scale, Tensor shift, Tensor residual, boolean relu, Conv2dParams p) {
+        return LinearOps.conv2dFused(this, weight, bias, scale, shift, residual, relu, p);
+    }
+
     public Tensor maxPool2d(Pool2dParams p) { return Pooling.maxPool2d(this, p); }
 
     public Tensor avgPool2d(Pool2dParams p) { return Pooling.avgPool2d(this, p); }

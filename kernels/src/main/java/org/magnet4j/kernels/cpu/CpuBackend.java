@@ -79,8 +79,9 @@ public final class CpuBackend implements Backend {
 
     @Override public Tensor conv2d(Tensor x, Tensor w, Tensor bias, Conv2dParams p) { return LinearKernels.conv2d(this, x, w, bias, p); }
 
-    @Override public Tensor conv2dFused(Tensor x, Tensor w, Tensor bias, Tensor residual, boolean relu, Conv2dParams p) {
-        return LinearKernels.conv2d(this, x, w, bias, residual, relu, p);
+    @Override public Tensor conv2dFused(Tensor x, Tensor w, Tensor bias, Tensor scale, Tensor shift, Tensor residual, boolean relu,
+                                        Conv2dParams p) {
+        return LinearKernels.conv2d(this, x, w, bias, scale, shift, residual, relu, p);
     }
 
     @Override public Tensor conv2dBackwardInput(Tensor gy, Tensor w, int[] inputShape, Conv2dParams p) {

@@ -84,24 +84,26 @@ final class LinearKernels {
         return kH == 1 && kW == 1 && p.strideH() == 1 && p.strideW() == 1 && p.padH() == 0 && p.padW() == 0;
     }
 
-    static Tensor conv2d(CpuBackend be, Tensor x, Tensor w, Tensor bias, Conv2dParams p) { return conv2d(be, x, w, bias, null, false, p); }
+    static Tensor conv2d(CpuBackend be, Tensor x, Tensor w, Tensor bias, Conv2dParams p) { return conv2d(be, x, w, bias, null, null, null, false, p); }
 
     /**
-     * relu?(conv(x, w) + bias + residual); residual (the output's shape) may be null. Each image and group's
-     * GEMM block gets its epilogue right after it is computed, one pass instead of three kernels.
+     * relu?((((conv(x, w) + bias) * scale) + shift) + residual); bias, scale and shift ([O]; both or neither) and
+     * residual (the output's shape) may be null. Each image and group's GEMM block gets its epilogue right after it is
+     * computed: one pass instead of up to five kernels (a separate batch norm is a multiply and an add over the output).
      */
-    static Tensor conv2d(CpuBackend be, Tensor x, Tensor w, Tensor bias, Tensor residual, boolean relu, Conv2dParams p) {
+    static Tensor conv2d(CpuBackend be, Tensor x, Tensor w, Tensor bias, Tensor scale, Tensor shift, Tensor residual, boolean relu,
+                         Conv2dParams p) {
         int g = p.groups();
         ConvPath path = ConvPath.of(x.dtype(), x.size(1) / g, w.size(0) / g, x.size(2), x.size(3), w.size(2), w.size(3), p);
-        if (!ConvProfile.on()) return convolve(be, x, w, bias, residual, relu, p, path);
+        if (!ConvProfile.on()) return convolve(be, x, w, bias, scale, shift, residual, relu, p, path);
         long t0 = System.nanoTime();
-        Tensor out = convolve(be, x, w, bias, residual, relu, p, path);
+        Tensor out = convolve(be, x, w, bias, scale, shift, residual, relu, p, path);
         ConvProfile.record(path.label, x.size(0), x.size(1), x.size(2), x.size(3), w.size(0), w.size(2), w.size(3), p, System.nanoTime() - t0);
         return out;
     }
 
-    private static Tensor convolve(CpuBackend be, Tensor x, Tensor w, Tensor bias, Tensor residual, boolean relu, Conv2dParams p,
-                                   ConvPath path) {
+    private static Tensor convolve(CpuBackend be, Tensor x, Tensor w, Tensor bias, Tensor scale, Tensor shift, Tensor residual,
+                                   boolean relu, Conv2dParams p, ConvPath path) {
         Tensor xc = x.contiguous(), wc = w.contiguous();
         int n = x.size(0), c = x.size(1), h = x.size(2), wd = x.size(3);
         int o = w.size(0), kH = w.size(2), kW = w.size(3), g = p.groups();
@@ -113,13 +115,16 @@ final class LinearKernels {
         Object col = path == ConvPath.FLOAT64 && !direct ? ops.scratch(Scratch.COL, kk * l) : null;
         Object xa = arr(xc), wa = arr(wc), oa = arr(out);
         Tensor bc = bias == null ? null : bias.contiguous(), rc = residual == null ? null : residual.contiguous();
+        Tensor sc = scale == null ? null : scale.contiguous(), hc = shift == null ? null : shift.contiguous();
         ConvEpilogue.Residual res = rc == null ? null : new ConvEpilogue.Residual(arr(rc), rc.offset());
         for (int img = 0; img < n; img++)
             for (int gi = 0; gi < g; gi++) {
                 int xOff = xc.offset() + (img * c + gi * cg) * h * wd;
                 if (path != ConvPath.FLOAT64) { // the epilogue runs inside the GEMM on each finished block of rows
-                    GemmEpilogue epi = bc == null && rc == null && !relu ? null : new GemmEpilogue(
+                    GemmEpilogue epi = bc == null && sc == null && rc == null && !relu ? null : new GemmEpilogue(
                             bc == null ? null : (float[]) arr(bc), bc == null ? 0 : bc.offset() + gi * og,
+                            sc == null ? null : (float[]) arr(sc), sc == null ? 0 : sc.offset() + gi * og,
+                            hc == null ? null : (float[]) arr(hc), hc == null ? 0 : hc.offset() + gi * og,
                             rc == null ? null : (float[]) arr(rc), rc == null ? 0 : rc.offset(), relu);
                     int cOff = (img * o + gi * og) * l;
                     int wOff = wc.offset() + gi * og * kk;
@@ -145,12 +150,15 @@ final class LinearKernels {
                     bOff = 0;
                 }
                 ops.gemm(og, l, kk, wa, wc.offset() + gi * og * kk, kk, bsrc, bOff, l, oa, (img * o + gi * og) * l, l, false);
-                ConvEpilogue.apply(oa, img * o + gi * og, og, l, o, bc == null ? null : arr(bc), bc == null ? 0 : bc.offset(), res, relu);
+                ConvEpilogue.apply(oa, img * o + gi * og, og, l, o, bc == null ? null : arr(bc), bc == null ? 0 : bc.offset(),
+                        sc == null ? null : new ConvEpilogue.Affine(arr(sc), sc.offset(), arr(hc), hc.offset()), res, relu);
             }
         releaseCopy(xc, x);
         releaseCopy(wc, w);
         releaseCopy(bc, bias);
         releaseCopy(rc, residual);
+        releaseCopy(sc, scale);
+        releaseCopy(hc, shift);
         return out;
     }
 

@@ -2,6 +2,8 @@ package org.magnet4j.kernels.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.SplittableRandom;
@@ -10,8 +12,12 @@ import org.magnet4j.tensor.Conv2dParams;
 import org.magnet4j.tensor.DType;
 import org.magnet4j.tensor.GradMode;
 import org.magnet4j.tensor.Tensor;
+import org.magnet4j.tensor.TensorException;
 
-/** The fused convolution epilogue gives exactly the bits of conv2d, then add, then relu. */
+/**
+ * The fused convolution epilogue gives exactly the bits of conv2d, then (batch norm's eval transform) a per-channel
+ * multiply and add, then add, then relu, on every convolution path.
+ */
 class ConvFusedTest {
     private static final Conv2dParams[] PARAMS = {
         new Conv2dParams(1, 1, 0, 0, 1, 1, 1), // 1x1 pointwise: no im2col
@@ -83,5 +89,59 @@ class ConvFusedTest {
         for (Tensor t : new Tensor[] {x, w, b, r}) assertNotNull(t.grad());
         float[] gr = r.grad().toFloatArray(), yv = y.toFloatArray();
         for (int i = 0; i < gr.length; i++) assertEquals(yv[i] > 0 ? 1f : 0f, gr[i], 0, "d relu(..+r)/dr at " + i);
+    }
+
+    /**
+     * relu?((((conv + bias) * scale) + shift) + residual) fused equals the separate ops on each path: pointwise, padded
+     * (few-row and 12-row kernels), strided and grouped, im2col, both Winograd tile sizes, and float64.
+     */
+    @Test
+    void fusedAffineEqualsComposedBitForBit() {
+        SplittableRandom rng = new SplittableRandom(24);
+        record Case(int c, int o, int h, int w, int k, Conv2dParams p, DType dt, ConvPath path) {}
+        Conv2dParams same = new Conv2dParams(1, 1, 1, 1, 1, 1, 1), one = new Conv2dParams(1, 1, 0, 0, 1, 1, 1);
+        List<Case> cases = List.of(
+                new Case(5, 7, 9, 23, 1, one, DType.FLOAT32, ConvPath.POINTWISE),
+                new Case(4, 7, 12, 20, 3, same, DType.FLOAT32, ConvPath.PADDED),     // 7 rows: the few-row kernels
+                new Case(6, 26, 12, 20, 3, same, DType.FLOAT32, ConvPath.PADDED),    // 26 rows: 12-row groups and a short one
+                new Case(4, 6, 19, 23, 3, new Conv2dParams(2, 2, 1, 1, 1, 1, 2), DType.FLOAT32, null), // strided, grouped
+                new Case(3, 5, 9, 9, 3, new Conv2dParams(1, 1, 1, 1, 3, 3, 1), DType.FLOAT32, ConvPath.IM2COL),
+                new Case(128, 128, 8, 64, 3, same, DType.FLOAT32, ConvPath.WINOGRAD_4X4),
+                new Case(192, 192, 4, 32, 3, same, DType.FLOAT32, ConvPath.WINOGRAD_2X2),
+                new Case(4, 6, 11, 13, 3, same, DType.FLOAT64, ConvPath.FLOAT64));
+        int checked = 0;
+        try (var g = GradMode.noGrad()) {
+            for (Case cs : cases) {
+                if (cs.path() != null)
+                    assertEquals(cs.path(), ConvPath.of(cs.dt(), cs.c() / cs.p().groups(), cs.o() / cs.p().groups(), cs.h(), cs.w(), cs.k(), cs.k(), cs.p()),
+                            "the case must take the path it is named for");
+                Tensor x = Tensor.randn(rng, 2, cs.c(), cs.h(), cs.w()).to(cs.dt()), w = Tensor.randn(rng, cs.o(), cs.c() / cs.p().groups(), cs.k(), cs.k()).to(cs.dt());
+                Tensor b = Tensor.randn(rng, cs.o()).to(cs.dt()), scale = Tensor.randn(rng, cs.o()).to(cs.dt()), shift = Tensor.randn(rng, cs.o()).to(cs.dt());
+                Tensor res = Tensor.randn(rng, x.conv2d(w, b, cs.p()).shape()).to(cs.dt());
+                for (Tensor bias : new Tensor[] {b, null})
+                    for (Tensor r : new Tensor[] {res, null})
+                        for (boolean relu : new boolean[] {true, false}) {
+                            Tensor want = x.conv2d(w, bias, cs.p()).mul(scale.reshape(1, -1, 1, 1)).add(shift.reshape(1, -1, 1, 1));
+                            if (r != null) want = want.add(r);
+                            if (relu) want = want.relu();
+                            String what = cs + " bias " + (bias != null) + " residual " + (r != null) + " relu " + relu;
+                            assertSameBits(want, x.conv2dFused(w, bias, scale, shift, r, relu, cs.p()), what);
+                            checked++;
+                        }
+            }
+        }
+        assertEquals(8 * 8, checked);
+    }
+
+    @Test
+    void affineNeedsBothTermsOfTheRightLength() {
+        Tensor x = Tensor.randn(new SplittableRandom(25), 1, 2, 5, 5), w = Tensor.randn(new SplittableRandom(26), 3, 2, 3, 3);
+        Conv2dParams p = new Conv2dParams(1, 1, 1, 1, 1, 1, 1);
+        try (var g = GradMode.noGrad()) {
+            TensorException e = assertThrows(TensorException.class, () -> x.conv2dFused(w, null, Tensor.ones(3), null, null, false, p));
+            assertTrue(e.getMessage().contains("needs a shift"), e.getMessage());
+            e = assertThrows(TensorException.class, () -> x.conv2dFused(w, null, Tensor.ones(4), Tensor.zeros(4), null, false, p));
+            assertTrue(e.getMessage().contains("must be 3 values"), e.getMessage());
+        }
     }
 }

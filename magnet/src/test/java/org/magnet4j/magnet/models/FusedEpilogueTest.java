@@ -12,12 +12,15 @@ import org.magnet4j.tensor.GradMode;
 import org.magnet4j.tensor.Tensor;
 
 /**
- * Folded models under noGrad run conv + bias (+ residual) + ReLU as one fused convolution; with a gradient
- * required they run the separate ops. Both must give the same bits (max-abs difference 0), on real weights.
+ * Under noGrad, folded models run conv + bias (+ residual) + ReLU as one fused convolution, and unfolded ones (the
+ * default) conv + batch norm's multiply and add (+ residual) + ReLU; with a gradient required both run the separate
+ * ops. Each must give the bits of the separate ops (max-abs difference 0), on real weights.
  */
 class FusedEpilogueTest {
-    private static void sameBits(Module m, Tensor x, Function<Tensor, Tensor> forward) {
-        assertTrue(BnFolding.setEnabled(m, true) > 0);
+    private static void sameBits(Module m, Tensor x, Function<Tensor, Tensor> forward) { sameBits(m, true, x, forward); }
+
+    private static void sameBits(Module m, boolean fold, Tensor x, Function<Tensor, Tensor> forward) {
+        assertTrue(BnFolding.setEnabled(m, fold) > 0);
         Tensor fused;
         try (var g = GradMode.noGrad()) {
             fused = forward.apply(x);
@@ -57,5 +60,28 @@ class FusedEpilogueTest {
         SplittableRandom rng = new SplittableRandom(33);
         Tensor coarse = Tensor.randn(rng, 1, 19, 40, 56);
         sameBits(m, Tensor.randn(rng, 1, 19, 40, 56), x -> m.forward(x, coarse));
+    }
+
+    /** Unfolded batch norms: the norm rides in the convolution's epilogue, with the separate ops' bits. */
+    @Test
+    void fpnUnfoldedFusedEqualsComposed() {
+        ResNetFPN m = FpnPspParityTest.fpn();
+        sameBits(m, false, Tensor.randn(new SplittableRandom(34), 1, 3, 67, 45), m::forward);
+    }
+
+    @Test
+    void hrnetUnfoldedFusedEqualsComposed() {
+        HRNetOCR m = HRNetOcrParityTest.loadHrnet18();
+        sameBits(m, false, Tensor.randn(new SplittableRandom(35), 1, 3, 64, 96), m::forward);
+    }
+
+    @Test
+    void refinementUnfoldedFusedEqualsComposed() {
+        RefinementMagNet m = new RefinementMagNet(19, true);
+        assertTrue(m.loadStateDict(TestCheckpoints.stateDict(Fixtures.shared("checkpoints/refinement_c19_1024.pth")), true).isClean());
+        m.eval();
+        SplittableRandom rng = new SplittableRandom(36);
+        Tensor coarse = Tensor.randn(rng, 1, 19, 40, 56);
+        sameBits(m, false, Tensor.randn(rng, 1, 19, 40, 56), x -> m.forward(x, coarse));
     }
 }

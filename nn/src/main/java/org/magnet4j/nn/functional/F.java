@@ -26,13 +26,24 @@ public final class F {
 
     public static Tensor batchNormEval(Tensor x, Tensor mean, Tensor var, Tensor weight, Tensor bias, double eps) {
         checkBn(x, weight);
+        Tensor[] affine = batchNormEvalAffine(mean, var, weight, bias, eps);
+        Tensor scale = affine[0], shift = affine[1];
+        Tensor scaled = x.mul(perChannel(scale)), out = scaled.add(perChannel(shift));
+        scaled.release(); // inference: its memory serves a later output (no-op while gradients are recorded)
+        return out;
+    }
+
+    /**
+     * Eval batch norm as y = x * scale + shift per channel (a multiply, then an add, each rounded): {scale, shift}
+     * with scale = weight / sqrt(var + eps) and shift = bias - mean * scale, in the statistics' dtype. A convolution
+     * can apply them in its epilogue ({@code Tensor.conv2dFused}) and give the bits of {@link #batchNormEval}.
+     */
+    public static Tensor[] batchNormEvalAffine(Tensor mean, Tensor var, Tensor weight, Tensor bias, double eps) {
         Tensor scale = var.add(eps).sqrt().rdiv(1.0);
         if (weight != null) scale = scale.mul(weight);
         Tensor shift = mean.mul(scale).neg();
         if (bias != null) shift = shift.add(bias);
-        Tensor scaled = x.mul(perChannel(scale)), out = scaled.add(perChannel(shift));
-        scaled.release(); // inference: its memory serves a later output (no-op while gradients are recorded)
-        return out;
+        return new Tensor[] {scale, shift};
     }
 
     public static BatchNormResult batchNormTrain(Tensor x, Tensor weight, Tensor bias, double eps) {
