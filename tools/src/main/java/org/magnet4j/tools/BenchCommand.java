@@ -144,7 +144,7 @@ final class BenchCommand {
 
         @Option(names = "--no_pytorch", description = "Skip the PyTorch run.") boolean noTorch;
 
-        @Option(names = "--fold_bn", description = "Fold batch norms into convolutions (faster; see demo --help).") boolean foldBn;
+        @Option(names = "--fold_bn", description = "Fold batch norms into convolutions (a little faster; see demo --help).") boolean foldBn;
 
         @Override public Integer call() {
             setThreads(threads);

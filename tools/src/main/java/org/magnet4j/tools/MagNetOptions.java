@@ -59,8 +59,9 @@ final class MagNetOptions {
 
     org.magnet4j.tensor.Device device() { return org.magnet4j.kernels.Devices.resolve(device); }
 
-    @Option(names = "--fold_bn", description = "Fold batch norms into the convolutions: faster; float32 rounding then differs from"
-            + " PyTorch's, which can move a few tied pixel picks at the k-th error score (default: off, reproducing the reference).")
+    @Option(names = "--fold_bn", description = "Fold batch norms into the convolutions: a little faster (unfolded, a norm already"
+            + " rides in its convolution's epilogue); float32 rounding then differs from PyTorch's, which can move a few tied pixel"
+            + " picks at the k-th error score (default: off, reproducing the reference).")
     boolean foldBn;
 
     /** The backbone's class count must be the dataset's (a mismatch otherwise surfaces as a bare size mismatch). */
