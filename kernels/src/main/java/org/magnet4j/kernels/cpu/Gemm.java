@@ -136,11 +136,14 @@ public final class Gemm {
     private static void run(int m, int n, int k, float[] a, int aOff, int lda, PanelSource b,
                             float[] c, int cOff, int ldc, boolean accumulate, TileSink sink) {
         float[] inPlace = m <= IN_PLACE_MAX_M || b.inPlaceForManyRows() ? b.inPlaceArray() : null;
-        // From 12 rows on, a source that reads well in place takes the 12-row kernel over packed A with B in place
-        // (HRNet's 18 x 32768 x 162: 0.61-0.62 ms against 0.72-0.73 as two nine-row groups, alternated JMH); below
-        // 12 rows the few-row kernels waste less (the FPN's 512 -> 7 classifier: 6.4 ms against 7.2-7.4).
+        // From 7 rows on, a source that reads well in place takes the 12-row kernel over packed A with B in place
+        // (HRNet's 18 x 32768 x 162: 0.61-0.62 ms against 0.72-0.73 as two nine-row groups, alternated JMH). 7 to 11
+        // rows run zero-padded to 12: alone, the FPN's 512 -> 7 classifier was faster on the 6-row and one-row kernels
+        // (6.4 ms against 7.2-7.4), but inside the model it took 15.3-15.4 ms that way against 10.6-12.1 ms padded
+        // (--profile, alternated JVMs, 2026-12-01). Up to 6 rows the few-row kernels stay (a group of 6 is what the
+        // packed path would run too).
         TaskKind kind = inPlace == null ? TaskKind.PACKED
-                : m >= PackedA.MR && b.inPlaceForManyRows() ? TaskKind.PACKED_A_IN_PLACE
+                : m > PackedA.SHORT && b.inPlaceForManyRows() ? TaskKind.PACKED_A_IN_PLACE
                 : m % NineRowGemm.MR == 0 ? TaskKind.NINE_ROWS : TaskKind.FEW_ROWS_IN_PLACE;
         // A is packed once per product, in the caller, not once per task.
         PackedA pa = switch (kind) {

@@ -17,8 +17,9 @@ interface PanelSource {
     default float[] inPlaceArray() { return null; }
 
     /**
-     * Whether products of more than {@link Gemm#IN_PLACE_MAX_M} rows should read B in place too (with the 12-row
-     * kernel over packed A) rather than pack it; only asked when {@link #inPlaceArray()} is not null.
+     * Whether B should be read in place with the 12-row kernel over packed A from 7 rows on (also above
+     * {@link Gemm#IN_PLACE_MAX_M} rows, where it would otherwise be packed); only asked when {@link #inPlaceArray()}
+     * is not null.
      */
     default boolean inPlaceForManyRows() { return false; }
 

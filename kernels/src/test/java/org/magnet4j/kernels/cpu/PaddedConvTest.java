@@ -15,10 +15,11 @@ import org.magnet4j.tensor.Conv2dParams;
  * against the explicit path (im2col matrix, the same GEMM, then the separate epilogue pass): every output bit
  * equal, with and without bias, residual and ReLU, over kernel shapes, padding, dilation, K deeper than one
  * GEMM slice, row counts that are not multiples of the register tile and outputs wider than a GEMM panel.
- * At stride 1 the GEMM reads B in place from the padded copy: from 12 output channels on with the 12-row kernel over
- * packed A, below that with the few-row kernels. At other strides it reads B in place up to
- * {@link Gemm#IN_PLACE_MAX_M} channels and packs it above. Cases cover each path (one and seven rows: the
- * single-row kernel of the few-row path; 13 rows: a 12-row group and a short one).
+ * At stride 1 the GEMM reads B in place from the padded copy: from 7 output channels on with the 12-row kernel over
+ * packed A (7 to 11 zero-padded to 12), up to 6 with the few-row kernels. At other strides it reads B in place up to
+ * {@link Gemm#IN_PLACE_MAX_M} channels and packs it above. Cases cover each path (seven rows: a zero-padded 12-row
+ * group at stride 1, the 6-row and single-row kernels of the few-row path at stride 2; one and five rows at stride 1:
+ * the few-row path; 13 rows: a 12-row group and a short one).
  */
 class PaddedConvTest {
     @ParameterizedTest(name = "c={0} h={1} w={2} k={3}x{4} stride={13},{14} pad={5},{6} dil={7},{8} out={9} bias={10} res={11} relu={12}")
