@@ -103,7 +103,7 @@ final class WinogradF4x4 {
                 float[] buf = Scratch.floats(Scratch.WINO_SPLIT, splitSize(r, tw) + 36 * VL);
                 for (int ch = lo; ch < hi; ch++) inputTransform(x, xOff + ch * h * w, h, w, t0, r, v, ch, c, n, buf);
             });
-            for (int xi = 0; xi < 36; xi++) Gemm.sgemm(packed[xi], n, v, xi * c * n, n, m, xi * co * n, n);
+            Winograd3x3.pointGemms(packed, n, v, c, m, co);
             Parallel.forRange(co, 1, (lo, hi) -> {
                 float[] tmp = Scratch.floats(Scratch.WINO_SPLIT, 36 * VL);
                 for (int o = lo; o < hi; o++) outputTransform(m, o, co, n, tw, t0, r, w, out, outOff + o * h * w, tmp);
