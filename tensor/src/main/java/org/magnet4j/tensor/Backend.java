@@ -93,6 +93,18 @@ public interface Backend {
         return relu ? unary(UnaryOp.RELU, y, 0) : y;
     }
 
+    /**
+     * {@link #conv2dFused} over the channel concatenation of parts (all on this backend, same dtype, batch and size),
+     * as if they had been concatenated first; a backend may read the parts where they lie instead. Same bits.
+     */
+    default Tensor conv2dFusedConcat(java.util.List<Tensor> parts, Tensor w, Tensor bias, Tensor scale, Tensor shift, Tensor residual,
+                                     boolean relu, Conv2dParams p) {
+        Tensor x = Tensor.cat(parts, 1);
+        Tensor y = conv2dFused(x, w, bias, scale, shift, residual, relu, p);
+        x.release();
+        return y;
+    }
+
     Tensor conv2dBackwardInput(Tensor gy, Tensor w, int[] inputShape, Conv2dParams p);
 
     Tensor conv2dBackwardWeight(Tensor gy, Tensor x, int[] weightShape, Conv2dParams p);

@@ -454,6 +454,15 @@ public final class Tensor {
         return LinearOps.conv2dFused(this, weight, bias, scale, shift, residual, relu, p);
     }
 
+    /**
+     * {@link #conv2dFused(Tensor, Tensor, Tensor, Tensor, Tensor, boolean, Conv2dParams)} of cat(parts, 1) without
+     * necessarily writing the concatenation (a backend may read the parts where they lie); the same bits.
+     */
+    public static Tensor conv2dFusedConcat(List<Tensor> parts, Tensor weight, Tensor bias, Tensor scale, Tensor shift, Tensor residual,
+                                           boolean relu, Conv2dParams p) {
+        return LinearOps.conv2dFusedConcat(parts, weight, bias, scale, shift, residual, relu, p);
+    }
+
     public Tensor maxPool2d(Pool2dParams p) { return Pooling.maxPool2d(this, p); }
 
     public Tensor avgPool2d(Pool2dParams p) { return Pooling.avgPool2d(this, p); }

@@ -84,6 +84,12 @@ public final class CpuBackend implements Backend {
         return LinearKernels.conv2d(this, x, w, bias, scale, shift, residual, relu, p);
     }
 
+    @Override public Tensor conv2dFusedConcat(java.util.List<Tensor> parts, Tensor w, Tensor bias, Tensor scale, Tensor shift,
+                                              Tensor residual, boolean relu, Conv2dParams p) {
+        Tensor out = LinearKernels.conv2dConcat(this, parts, w, bias, scale, shift, residual, relu, p);
+        return out != null ? out : Backend.super.conv2dFusedConcat(parts, w, bias, scale, shift, residual, relu, p);
+    }
+
     @Override public Tensor conv2dBackwardInput(Tensor gy, Tensor w, int[] inputShape, Conv2dParams p) {
         return LinearKernels.conv2dBackwardInput(this, gy, w, inputShape, p);
     }

@@ -102,6 +102,48 @@ final class LinearKernels {
         return out;
     }
 
+    /**
+     * A float32 1x1 stride-1 convolution over the channel concatenation of parts (each contiguous), with the GEMM
+     * reading each part where it lies as its own rows of B ({@link PanelSource.Stacked}): the same products in the same
+     * order as over the concatenation, so the same bits, without writing it. Null when that does not apply (another
+     * dtype or kernel, grouped, a part not contiguous): the caller concatenates.
+     */
+    static Tensor conv2dConcat(CpuBackend be, java.util.List<Tensor> parts, Tensor w, Tensor bias, Tensor scale, Tensor shift,
+                               Tensor residual, boolean relu, Conv2dParams p) {
+        Tensor first = parts.get(0);
+        if (first.dtype() != DType.FLOAT32 || p.groups() != 1 || !isPointwise(w.size(2), w.size(3), p)) return null;
+        for (Tensor t : parts) if (!t.isContiguous()) return null;
+        long t0 = ConvProfile.on() ? System.nanoTime() : 0;
+        int n = first.size(0), h = first.size(2), wd = first.size(3), l = h * wd, o = w.size(0), k = w.size(1);
+        Tensor out = be.uninitialized(DType.FLOAT32, n, o, h, wd), wc = w.contiguous();
+        Tensor bc = bias == null ? null : bias.contiguous(), rc = residual == null ? null : residual.contiguous();
+        Tensor sc = scale == null ? null : scale.contiguous(), hc = shift == null ? null : shift.contiguous();
+        GemmEpilogue epi = bc == null && sc == null && rc == null && !relu ? null : new GemmEpilogue(
+                bc == null ? null : (float[]) arr(bc), bc == null ? 0 : bc.offset(),
+                sc == null ? null : (float[]) arr(sc), sc == null ? 0 : sc.offset(),
+                hc == null ? null : (float[]) arr(hc), hc == null ? 0 : hc.offset(),
+                rc == null ? null : (float[]) arr(rc), rc == null ? 0 : rc.offset(), relu);
+        int[] starts = new int[parts.size() + 1];
+        for (int i = 0; i < parts.size(); i++) starts[i + 1] = starts[i] + parts.get(i).size(1);
+        for (int img = 0; img < n; img++) {
+            PanelSource.Matrix[] rows = new PanelSource.Matrix[parts.size()];
+            for (int i = 0; i < rows.length; i++) {
+                Tensor t = parts.get(i);
+                rows[i] = new PanelSource.Matrix((float[]) arr(t), t.offset() + img * t.size(1) * l, l);
+            }
+            Gemm.sgemm(o, l, k, (float[]) arr(wc), wc.offset(), k, new PanelSource.Stacked(rows, starts), (float[]) arr(out), img * o * l, l,
+                    false, epi);
+        }
+        releaseCopy(wc, w);
+        releaseCopy(bc, bias);
+        releaseCopy(rc, residual);
+        releaseCopy(sc, scale);
+        releaseCopy(hc, shift);
+        if (ConvProfile.on())
+            ConvProfile.record(ConvPath.POINTWISE.label, n, k, h, wd, o, 1, 1, p, System.nanoTime() - t0);
+        return out;
+    }
+
     private static Tensor convolve(CpuBackend be, Tensor x, Tensor w, Tensor bias, Tensor scale, Tensor shift, Tensor residual,
                                    boolean relu, Conv2dParams p, ConvPath path) {
         Tensor xc = x.contiguous(), wc = w.contiguous();

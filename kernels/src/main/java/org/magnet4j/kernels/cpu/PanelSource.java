@@ -33,4 +33,22 @@ interface PanelSource {
     record Matrix(float[] b, int off, int ldb) implements PanelSource {
         @Override public Segment row(int p, int j0, int cols, float[] buf) { return new Segment(b, off + p * ldb + j0); }
     }
+
+    /**
+     * B as stored matrices one above the other (a channel concatenation read where its parts lie): rows
+     * [starts[i], starts[i + 1]) are part i's rows, starts[0] = 0 and the last entry B's row count.
+     */
+    record Stacked(Matrix[] parts, int[] starts) implements PanelSource {
+        /** The part holding row p. */
+        int part(int p) {
+            int i = 0;
+            while (p >= starts[i + 1]) i++;
+            return i;
+        }
+
+        @Override public Segment row(int p, int j0, int cols, float[] buf) {
+            int i = part(p);
+            return parts[i].row(p - starts[i], j0, cols, buf);
+        }
+    }
 }

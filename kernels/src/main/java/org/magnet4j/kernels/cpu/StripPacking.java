@@ -30,6 +30,16 @@ final class StripPacking {
             packMatrixStrips(mb.b(), mb.off() + p0 * mb.ldb() + j0, mb.ldb(), depth, cols, full, step, panel, base);
             return;
         }
+        if (b instanceof PanelSource.Stacked sb) { // each part's run of rows as a stored matrix
+            for (int p = p0, end = p0 + depth; p < end; ) {
+                int i = sb.part(p), upTo = Math.min(end, sb.starts()[i + 1]);
+                PanelSource.Matrix m = sb.parts()[i];
+                packMatrixStrips(m.b(), m.off() + (p - sb.starts()[i]) * m.ldb() + j0, m.ldb(), upTo - p, cols, full, step, panel,
+                        base + (p - p0) * NR);
+                p = upTo;
+            }
+            return;
+        }
         for (int p = 0; p < depth; p++) packRow(b.row(p0 + p, j0, cols, rowBuf), cols, full, step, panel, base + p * NR);
     }
 

@@ -144,4 +144,42 @@ class ConvFusedTest {
             assertTrue(e.getMessage().contains("must be 3 values"), e.getMessage());
         }
     }
+
+    /**
+     * A convolution over a channel concatenation equals the same convolution over the concatenated tensor bit for bit:
+     * 1x1 with contiguous parts reads them where they lie (parts split inside a 256-deep K slice and at its edge,
+     * in batches of two images, with offsets into larger arrays); 3x3, a transposed part and float64 concatenate first.
+     */
+    @Test
+    void concatenatedInputsEqualTheConcatenation() {
+        SplittableRandom rng = new SplittableRandom(27);
+        Conv2dParams one = new Conv2dParams(1, 1, 0, 0, 1, 1, 1), same = new Conv2dParams(1, 1, 1, 1, 1, 1, 1);
+        int checked = 0;
+        try (var g = GradMode.noGrad()) {
+            for (int[] split : new int[][] {{100, 300}, {256, 256}, {7, 249, 20}})
+                for (boolean relu : new boolean[] {true, false}) {
+                    int total = java.util.Arrays.stream(split).sum();
+                    List<Tensor> parts = new java.util.ArrayList<>();
+                    for (int c : split) parts.add(Tensor.randn(rng, 3, c, 9, 13).narrow(0, 1, 2)); // contiguous, at an offset
+                    Tensor w = Tensor.randn(rng, 30, total, 1, 1), b = Tensor.randn(rng, 30), scale = Tensor.randn(rng, 30), shift = Tensor.randn(rng, 30);
+                    Tensor res = Tensor.randn(rng, 2, 30, 9, 13);
+                    Tensor want = Tensor.cat(parts, 1).conv2dFused(w, b, scale, shift, res, relu, one);
+                    assertSameBits(want, Tensor.conv2dFusedConcat(parts, w, b, scale, shift, res, relu, one), java.util.Arrays.toString(split));
+                    checked++;
+                }
+            Tensor a = Tensor.randn(rng, 1, 5, 8, 8), bT = Tensor.randn(rng, 1, 4, 8, 8).transpose(2, 3);
+            Tensor w3 = Tensor.randn(rng, 6, 9, 3, 3), w1 = Tensor.randn(rng, 6, 9, 1, 1);
+            assertSameBits(Tensor.cat(List.of(a, bT), 1).conv2dFused(w3, null, null, false, same),
+                    Tensor.conv2dFusedConcat(List.of(a, bT), w3, null, null, null, null, false, same), "3x3");
+            assertSameBits(Tensor.cat(List.of(a, bT), 1).conv2dFused(w1, null, null, true, one),
+                    Tensor.conv2dFusedConcat(List.of(a, bT), w1, null, null, null, null, true, one), "a transposed part");
+            Tensor ad = a.to(DType.FLOAT64), bd = bT.to(DType.FLOAT64), wd = w1.to(DType.FLOAT64);
+            assertSameBits(Tensor.cat(List.of(ad, bd), 1).conv2dFused(wd, null, null, false, one),
+                    Tensor.conv2dFusedConcat(List.of(ad, bd), wd, null, null, null, null, false, one), "float64");
+        }
+        assertEquals(6, checked);
+        TensorException e = assertThrows(TensorException.class, () -> Tensor.conv2dFusedConcat(
+                List.of(Tensor.randn(rng, 1, 2, 4, 4), Tensor.randn(rng, 1, 2, 4, 4)), Tensor.randn(rng, 3, 5, 1, 1), null, null, null, null, false, one));
+        assertTrue(e.getMessage().contains("expects 5 input channels"), e.getMessage());
+    }
 }

@@ -1,5 +1,6 @@
 package org.magnet4j.magnet.models;
 
+import java.util.List;
 import org.magnet4j.nn.functional.F;
 import org.magnet4j.nn.layers.BatchNorm2d;
 import org.magnet4j.nn.layers.Conv2d;
@@ -57,6 +58,25 @@ public final class ConvBn {
 
     /** apply(x).relu(); one fused convolution pass when folded. */
     public Tensor applyRelu(Tensor x) { return applyThen(x, null, true); }
+
+    /**
+     * applyRelu(cat(parts, 1)). Without gradients (folded, or unfolded in eval) the convolution reads the parts where
+     * they lie instead of concatenating them first (same bits); otherwise the concatenation, then applyRelu.
+     */
+    public Tensor applyReluConcat(List<Tensor> parts) {
+        boolean folded = folding && !bn.isTraining();
+        if (GradMode.isEnabled() || !(folded || fusesUnfolded())) {
+            Tensor x = Tensor.cat(parts, 1), y = applyRelu(x);
+            x.release(); // inference: its memory serves a later output
+            return y;
+        }
+        if (folded) {
+            refreshFolded();
+            return Tensor.conv2dFusedConcat(parts, foldedWeight, foldedBias, null, null, null, true, conv.params);
+        }
+        Tensor[] affine = F.batchNormEvalAffine(bn.runningMean(), bn.runningVar(), bn.weight(), bn.bias(), bn.eps);
+        return Tensor.conv2dFusedConcat(parts, conv.weight(), conv.bias(), affine[0], affine[1], null, true, conv.params);
+    }
 
     /** apply(x).add(residual).relu(); one fused convolution pass when folded. */
     public Tensor applyAddRelu(Tensor x, Tensor residual) { return applyThen(x, residual, true); }

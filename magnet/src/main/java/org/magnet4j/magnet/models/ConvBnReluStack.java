@@ -1,5 +1,6 @@
 package org.magnet4j.magnet.models;
 
+import java.util.List;
 import org.magnet4j.nn.Module;
 import org.magnet4j.nn.layers.BatchNorm2d;
 import org.magnet4j.nn.layers.Conv2d;
@@ -37,6 +38,17 @@ public final class ConvBnReluStack extends FoldableModule {
         for (ConvBn p : pairs) {
             Tensor next = p.applyRelu(cur);
             if (cur != x) cur.release(); // inference: the intermediate's memory serves a later output
+            cur = next;
+        }
+        return dropout == null ? cur : dropout.forward(cur);
+    }
+
+    /** forward(cat(parts, 1)), the first convolution reading the parts where they lie when it can (same bits). */
+    public Tensor forwardConcat(List<Tensor> parts) {
+        Tensor cur = pairs[0].applyReluConcat(parts);
+        for (int i = 1; i < pairs.length; i++) {
+            Tensor next = pairs[i].applyRelu(cur);
+            cur.release(); // inference: the intermediate's memory serves a later output
             cur = next;
         }
         return dropout == null ? cur : dropout.forward(cur);
