@@ -118,11 +118,7 @@ final class LinearKernels {
         Tensor out = be.uninitialized(DType.FLOAT32, n, o, h, wd), wc = w.contiguous();
         Tensor bc = bias == null ? null : bias.contiguous(), rc = residual == null ? null : residual.contiguous();
         Tensor sc = scale == null ? null : scale.contiguous(), hc = shift == null ? null : shift.contiguous();
-        GemmEpilogue epi = bc == null && sc == null && rc == null && !relu ? null : new GemmEpilogue(
-                bc == null ? null : (float[]) arr(bc), bc == null ? 0 : bc.offset(),
-                sc == null ? null : (float[]) arr(sc), sc == null ? 0 : sc.offset(),
-                hc == null ? null : (float[]) arr(hc), hc == null ? 0 : hc.offset(),
-                rc == null ? null : (float[]) arr(rc), rc == null ? 0 : rc.offset(), relu);
+        GemmEpilogue epi = epilogue(bc, sc, hc, rc, relu, 0);
         int[] starts = new int[parts.size() + 1];
         for (int i = 0; i < parts.size(); i++) starts[i + 1] = starts[i] + parts.get(i).size(1);
         for (int img = 0; img < n; img++) {
@@ -144,6 +140,18 @@ final class LinearKernels {
         return out;
     }
 
+    /**
+     * The float32 epilogue of contiguous bias, scale, shift and residual tensors (each may be null), the per-channel ones
+     * read from output channel firstChannel on (a group's first); null when there is nothing to do.
+     */
+    private static GemmEpilogue epilogue(Tensor bias, Tensor scale, Tensor shift, Tensor residual, boolean relu, int firstChannel) {
+        if (bias == null && scale == null && residual == null && !relu) return null;
+        return new GemmEpilogue(bias == null ? null : (float[]) arr(bias), bias == null ? 0 : bias.offset() + firstChannel,
+                scale == null ? null : (float[]) arr(scale), scale == null ? 0 : scale.offset() + firstChannel,
+                shift == null ? null : (float[]) arr(shift), shift == null ? 0 : shift.offset() + firstChannel,
+                residual == null ? null : (float[]) arr(residual), residual == null ? 0 : residual.offset(), relu);
+    }
+
     private static Tensor convolve(CpuBackend be, Tensor x, Tensor w, Tensor bias, Tensor scale, Tensor shift, Tensor residual,
                                    boolean relu, Conv2dParams p, ConvPath path) {
         Tensor xc = x.contiguous(), wc = w.contiguous();
@@ -163,11 +171,7 @@ final class LinearKernels {
             for (int gi = 0; gi < g; gi++) {
                 int xOff = xc.offset() + (img * c + gi * cg) * h * wd;
                 if (path != ConvPath.FLOAT64) { // the epilogue runs inside the GEMM on each finished block of rows
-                    GemmEpilogue epi = bc == null && sc == null && rc == null && !relu ? null : new GemmEpilogue(
-                            bc == null ? null : (float[]) arr(bc), bc == null ? 0 : bc.offset() + gi * og,
-                            sc == null ? null : (float[]) arr(sc), sc == null ? 0 : sc.offset() + gi * og,
-                            hc == null ? null : (float[]) arr(hc), hc == null ? 0 : hc.offset() + gi * og,
-                            rc == null ? null : (float[]) arr(rc), rc == null ? 0 : rc.offset(), relu);
+                    GemmEpilogue epi = epilogue(bc, sc, hc, rc, relu, gi * og);
                     int cOff = (img * o + gi * og) * l;
                     int wOff = wc.offset() + gi * og * kk;
                     switch (path) {
