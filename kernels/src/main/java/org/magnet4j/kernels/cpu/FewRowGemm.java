@@ -8,6 +8,8 @@ import jdk.incubator.vector.VectorSpecies;
  * 6 x NR register tile (12 accumulators, 8 loads per 12 FMAs) with A read in place, a lone last row through a
  * one-row kernel, no packing but for a ragged last strip. Packing B costs a load and a store per element, which so
  * few rows of A cannot amortise. Same slices and order of sums as every other path of Gemm: the same bits.
+ * {@link #micro} and {@link #microInPlace} differ only in where B's step p starts; they stay twins for the reason
+ * {@link PackedAKernels} gives (reading a packed strip through an offset table costs a load per step).
  */
 final class FewRowGemm {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;

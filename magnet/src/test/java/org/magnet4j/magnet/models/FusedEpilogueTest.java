@@ -53,13 +53,16 @@ class FusedEpilogueTest {
     }
 
     @Test
-    void refinementFusedEqualsComposed() {
+    void refinementFusedEqualsComposed() { refinementSameBits(true, 33); }
+
+    /** The released-shape refinement module (1024 stage) on a random coarse map and image. */
+    private static void refinementSameBits(boolean fold, long seed) {
         RefinementMagNet m = new RefinementMagNet(19, true);
         assertTrue(m.loadStateDict(TestCheckpoints.stateDict(Fixtures.shared("checkpoints/refinement_c19_1024.pth")), true).isClean());
         m.eval();
-        SplittableRandom rng = new SplittableRandom(33);
+        SplittableRandom rng = new SplittableRandom(seed);
         Tensor coarse = Tensor.randn(rng, 1, 19, 40, 56);
-        sameBits(m, Tensor.randn(rng, 1, 19, 40, 56), x -> m.forward(x, coarse));
+        sameBits(m, fold, Tensor.randn(rng, 1, 19, 40, 56), x -> m.forward(x, coarse));
     }
 
     /** Unfolded batch norms: the norm rides in the convolution's epilogue, with the separate ops' bits. */
@@ -76,12 +79,5 @@ class FusedEpilogueTest {
     }
 
     @Test
-    void refinementUnfoldedFusedEqualsComposed() {
-        RefinementMagNet m = new RefinementMagNet(19, true);
-        assertTrue(m.loadStateDict(TestCheckpoints.stateDict(Fixtures.shared("checkpoints/refinement_c19_1024.pth")), true).isClean());
-        m.eval();
-        SplittableRandom rng = new SplittableRandom(36);
-        Tensor coarse = Tensor.randn(rng, 1, 19, 40, 56);
-        sameBits(m, false, Tensor.randn(rng, 1, 19, 40, 56), x -> m.forward(x, coarse));
-    }
+    void refinementUnfoldedFusedEqualsComposed() { refinementSameBits(false, 36); }
 }
