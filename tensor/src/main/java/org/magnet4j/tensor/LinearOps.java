@@ -2,6 +2,7 @@ package org.magnet4j.tensor;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 
 /** Matrix products and 2-D convolution with their backward rules. */
 final class LinearOps {
@@ -82,18 +83,10 @@ final class LinearOps {
      * the composed ops. Both give the same bits.
      */
     static Tensor conv2dFused(Tensor x, Tensor w, Tensor bias, Tensor scale, Tensor shift, Tensor residual, boolean relu, Conv2dParams p) {
-        check(x, w, bias, p);
-        if ((scale == null) != (shift == null)) throw new TensorException(where(x, w, bias) + ": a per-channel scale needs a shift, and a shift a scale");
-        for (Tensor t : new Tensor[] {scale, shift})
-            if (t != null && (t.dim() != 1 || t.size(0) != w.size(0) || t.dtype() != x.dtype() || !t.device().equals(x.device())))
-                throw new TensorException(where(x, w, bias) + ": per-channel scale and shift must be " + w.size(0) + " values of "
-                        + x.dtype() + " on " + x.device() + ", got " + t.describe());
-        boolean grad = GradMode.isEnabled() && (x.requiresGrad() || w.requiresGrad() || (bias != null && bias.requiresGrad())
-                || (residual != null && residual.requiresGrad()));
-        int[] outShape = {x.size(0), w.size(0), p.outH(x.size(2), w.size(2)), p.outW(x.size(3), w.size(3))};
-        boolean plainResidual = residual == null || (residual.dtype() == x.dtype() && residual.device().equals(x.device())
-                && Arrays.equals(residual.shapeRef(), outShape));
-        if (grad || !plainResidual || (scale != null && (scale.requiresGrad() || shift.requiresGrad()) && GradMode.isEnabled())) {
+        Supplier<String> where = () -> where(x, w, bias);
+        check(x.shapeRef(), x.dtype(), w, bias, p, where);
+        checkAffine(x.dtype(), x.device(), w, scale, shift, where);
+        if (!fusable(x.shapeRef(), x.dtype(), x.device(), x.requiresGrad(), w, bias, scale, shift, residual, p)) {
             Tensor y = conv2d(x, w, bias, p);
             if (scale != null) y = y.mul(scale.reshape(1, -1, 1, 1)).add(shift.reshape(1, -1, 1, 1));
             if (residual != null) y = y.add(residual);
@@ -105,57 +98,73 @@ final class LinearOps {
     }
 
     /**
-     * conv2dFused(cat(parts, 1), ...): without gradients, one backend call that may read the parts where they lie (the
-     * CPU backend does for 1x1 convolutions: OCR's 1024-channel concatenation was a 134 MB copy per patch); otherwise,
-     * or when the parts do not line up (dtype, device, batch, height, width), the concatenation, then the fused
-     * convolution. Same bits either way.
+     * conv2dFused(cat(parts, 1), ...): under the same conditions as conv2dFused, one backend call that may read the parts
+     * where they lie (the CPU backend does for 1x1 convolutions: OCR's 1024-channel concatenation was a 134 MB copy per
+     * patch); otherwise, or when the parts do not line up (dtype, device, batch, height, width), the concatenation, then
+     * the fused convolution. Same bits either way.
      */
     static Tensor conv2dFusedConcat(List<Tensor> parts, Tensor w, Tensor bias, Tensor scale, Tensor shift, Tensor residual, boolean relu,
                                     Conv2dParams p) {
         if (parts.isEmpty()) throw new TensorException("conv2d over a concatenation: no inputs");
         Tensor first = parts.get(0);
-        boolean lineUp = true, grad = GradMode.isEnabled() && (w.requiresGrad() || (bias != null && bias.requiresGrad())
-                || (residual != null && residual.requiresGrad()) || (scale != null && (scale.requiresGrad() || shift.requiresGrad())));
+        boolean lineUp = first.dim() == 4, inputGrad = false;
         int channels = 0;
         for (Tensor t : parts) {
-            lineUp &= t.dim() == 4 && first.dim() == 4 && t.dtype() == first.dtype() && t.device().equals(first.device())
+            lineUp &= t.dim() == 4 && t.dtype() == first.dtype() && t.device().equals(first.device())
                     && t.size(0) == first.size(0) && t.size(2) == first.size(2) && t.size(3) == first.size(3);
-            grad |= GradMode.isEnabled() && t.requiresGrad();
+            inputGrad |= t.requiresGrad();
             channels += t.dim() == 4 ? t.size(1) : 0;
         }
-        boolean plain = lineUp && w.dim() == 4 && w.dtype() == first.dtype() && channels == w.size(1) * p.groups()
-                && (bias == null || (bias.dim() == 1 && bias.size(0) == w.size(0) && bias.dtype() == first.dtype()))
-                && (scale == null) == (shift == null);
-        if (parts.size() == 1 || grad || !plain) {
-            Tensor x = parts.size() == 1 ? first : Tensor.cat(parts, 1);
-            return conv2dFused(x, w, bias, scale, shift, residual, relu, p);
-        }
-        int[] outShape = {first.size(0), w.size(0), p.outH(first.size(2), w.size(2)), p.outW(first.size(3), w.size(3))};
-        boolean plainResidual = residual == null || (residual.dtype() == first.dtype() && residual.device().equals(first.device())
-                && Arrays.equals(residual.shapeRef(), outShape));
-        for (Tensor t : new Tensor[] {scale, shift})
-            plainResidual &= t == null || (t.dim() == 1 && t.size(0) == w.size(0) && t.dtype() == first.dtype() && t.device().equals(first.device()));
-        if (!plainResidual) {
-            Tensor x = Tensor.cat(parts, 1);
-            return conv2dFused(x, w, bias, scale, shift, residual, relu, p);
-        }
+        if (parts.size() == 1 || !lineUp) return conv2dFused(parts.size() == 1 ? first : Tensor.cat(parts, 1), w, bias, scale, shift, residual, relu, p);
+        int[] inShape = {first.size(0), channels, first.size(2), first.size(3)};
+        Supplier<String> where = () -> "conv2d(inputs " + parts.stream().map(Tensor::describe).toList() + " concatenated, weight "
+                + w.describe() + (bias == null ? "" : ", bias " + bias.describe()) + ")";
+        check(inShape, first.dtype(), w, bias, p, where);
+        checkAffine(first.dtype(), first.device(), w, scale, shift, where);
+        if (!fusable(inShape, first.dtype(), first.device(), inputGrad, w, bias, scale, shift, residual, p))
+            return conv2dFused(Tensor.cat(parts, 1), w, bias, scale, shift, residual, relu, p);
         try (var gm = GradMode.noGrad()) {
             return first.backend().conv2dFusedConcat(parts, w, bias, scale, shift, residual, relu, p);
         }
     }
 
-    private static void check(Tensor x, Tensor w, Tensor bias, Conv2dParams p) {
-        if (x.dim() != 4 || w.dim() != 4) throw new TensorException(where(x, w, bias) + ": input and weight must be 4-D");
-        if (!x.dtype().isComputeFloat() || x.dtype() != w.dtype() || (bias != null && bias.dtype() != x.dtype()))
-            throw new TensorException(where(x, w, bias) + ": dtypes must all be float32 or all float64");
-        int c = x.size(1), o = w.size(0), g = p.groups();
-        if (g < 1 || c % g != 0 || o % g != 0) throw new TensorException(where(x, w, bias) + ": groups " + g + " must divide in and out channels");
-        if (w.size(1) * g != c) throw new TensorException(where(x, w, bias) + ": weight expects " + w.size(1) * g + " input channels, input has " + c);
-        if (bias != null && (bias.dim() != 1 || bias.size(0) != o)) throw new TensorException(where(x, w, bias) + ": bias must have " + o + " elements");
+    /**
+     * Whether the backend may run the fused convolution of an input of this shape, dtype and device (inputGrad: whether it
+     * requires a gradient): nothing needs a gradient, and the residual, if any, has exactly the output's shape, dtype
+     * and device (otherwise the composed ops broadcast it).
+     */
+    private static boolean fusable(int[] inShape, DType dt, Device dev, boolean inputGrad, Tensor w, Tensor bias, Tensor scale,
+                                   Tensor shift, Tensor residual, Conv2dParams p) {
+        boolean grad = GradMode.isEnabled() && (inputGrad || w.requiresGrad() || (bias != null && bias.requiresGrad())
+                || (residual != null && residual.requiresGrad()) || (scale != null && (scale.requiresGrad() || shift.requiresGrad())));
+        int[] outShape = {inShape[0], w.size(0), p.outH(inShape[2], w.size(2)), p.outW(inShape[3], w.size(3))};
+        return !grad && (residual == null || (residual.dtype() == dt && residual.device().equals(dev) && Arrays.equals(residual.shapeRef(), outShape)));
+    }
+
+    /** A per-channel scale and shift come together, as [O] tensors of the input's dtype on its device. */
+    private static void checkAffine(DType dt, Device dev, Tensor w, Tensor scale, Tensor shift, Supplier<String> where) {
+        if ((scale == null) != (shift == null)) throw new TensorException(where.get() + ": a per-channel scale needs a shift, and a shift a scale");
+        for (Tensor t : new Tensor[] {scale, shift})
+            if (t != null && (t.dim() != 1 || t.size(0) != w.size(0) || t.dtype() != dt || !t.device().equals(dev)))
+                throw new TensorException(where.get() + ": per-channel scale and shift must be " + w.size(0) + " values of "
+                        + dt + " on " + dev + ", got " + t.describe());
+    }
+
+    private static void check(Tensor x, Tensor w, Tensor bias, Conv2dParams p) { check(x.shapeRef(), x.dtype(), w, bias, p, () -> where(x, w, bias)); }
+
+    /** An input of shape xs and dtype dt against the weight, bias and parameters; where names the call in errors. */
+    private static void check(int[] xs, DType dt, Tensor w, Tensor bias, Conv2dParams p, Supplier<String> where) {
+        if (xs.length != 4 || w.dim() != 4) throw new TensorException(where.get() + ": input and weight must be 4-D");
+        if (!dt.isComputeFloat() || dt != w.dtype() || (bias != null && bias.dtype() != dt))
+            throw new TensorException(where.get() + ": dtypes must all be float32 or all float64");
+        int c = xs[1], o = w.size(0), g = p.groups();
+        if (g < 1 || c % g != 0 || o % g != 0) throw new TensorException(where.get() + ": groups " + g + " must divide in and out channels");
+        if (w.size(1) * g != c) throw new TensorException(where.get() + ": weight expects " + w.size(1) * g + " input channels, input has " + c);
+        if (bias != null && (bias.dim() != 1 || bias.size(0) != o)) throw new TensorException(where.get() + ": bias must have " + o + " elements");
         if (p.strideH() < 1 || p.strideW() < 1 || p.dilationH() < 1 || p.dilationW() < 1 || p.padH() < 0 || p.padW() < 0)
-            throw new TensorException(where(x, w, bias) + ": bad params " + p);
-        int oh = p.outH(x.size(2), w.size(2)), ow = p.outW(x.size(3), w.size(3));
-        if (oh <= 0 || ow <= 0) throw new TensorException(where(x, w, bias) + ": output would be empty (" + oh + "x" + ow + ")");
+            throw new TensorException(where.get() + ": bad params " + p);
+        int oh = p.outH(xs[2], w.size(2)), ow = p.outW(xs[3], w.size(3));
+        if (oh <= 0 || ow <= 0) throw new TensorException(where.get() + ": output would be empty (" + oh + "x" + ow + ")");
     }
 
     /** The error prefix, built only when a check fails (it is on every convolution's path). */
