@@ -253,35 +253,17 @@ public final class Gemm {
                     float[] dst = first ? sum : part;
                     if (stored == PackedA.MR) PackedAKernels.micro12(depth, pa.data, aAt, panel, bAt, dst, 0, NR);
                     else PackedAKernels.micro6(depth, pa.data, aAt, panel, bAt, dst, 0, NR);
-                    if (!first) addTile(part, sum, stored);
+                    if (!first) mergeTile(part, stored, NR, sum, 0, NR, true); // sum + part, as C + tile slice by slice
                 }
-                storeTile(sum, height, width, c, at, ldc);
+                mergeTile(sum, height, width, c, at, ldc, false);
             }
             if (sink != null) sink.finish(c, cOff + i * ldc, ldc, i0 + i, j0, height, cols);
         }
     }
 
-    /** sum[r] = sum[r] + part[r] for the first rows of two NR-wide tiles (mergeTile's c + tile, operands swapped: same bits). */
-    private static void addTile(float[] part, float[] sum, int rows) {
-        for (int t = 0, end = rows * NR; t < end; t += VL) FloatVector.fromArray(S, sum, t).add(FloatVector.fromArray(S, part, t)).intoArray(sum, t);
-    }
-
     /** C's height x width block at c[at] into an NR-wide tile. */
     private static void loadTile(float[] c, int at, int ldc, int height, int width, float[] tile) {
         for (int r = 0; r < height; r++) System.arraycopy(c, at + r * ldc, tile, r * NR, width);
-    }
-
-    /** The tile's height x width corner into C at c[at]. */
-    private static void storeTile(float[] tile, int height, int width, float[] c, int at, int ldc) {
-        for (int r = 0; r < height; r++) {
-            int row = at + r * ldc, t = r * NR;
-            if (width == NR) {
-                FloatVector.fromArray(S, tile, t).intoArray(c, row);
-                FloatVector.fromArray(S, tile, t + VL).intoArray(c, row + VL);
-            } else {
-                System.arraycopy(tile, t, c, row, width);
-            }
-        }
     }
 
     /**

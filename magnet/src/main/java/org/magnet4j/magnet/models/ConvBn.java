@@ -74,7 +74,7 @@ public final class ConvBn {
             refreshFolded();
             return Tensor.conv2dFusedConcat(parts, foldedWeight, foldedBias, null, null, null, true, conv.params);
         }
-        Tensor[] affine = F.batchNormEvalAffine(bn.runningMean(), bn.runningVar(), bn.weight(), bn.bias(), bn.eps);
+        Tensor[] affine = evalAffine();
         return Tensor.conv2dFusedConcat(parts, conv.weight(), conv.bias(), affine[0], affine[1], null, true, conv.params);
     }
 
@@ -112,9 +112,12 @@ public final class ConvBn {
 
     /** relu?(bn(conv(x)) + residual) in one convolution pass, with the eval norm's own scale and shift. */
     private Tensor convBnFused(Tensor x, Tensor residual, boolean relu) {
-        Tensor[] affine = F.batchNormEvalAffine(bn.runningMean(), bn.runningVar(), bn.weight(), bn.bias(), bn.eps);
+        Tensor[] affine = evalAffine();
         return x.conv2dFused(conv.weight(), conv.bias(), affine[0], affine[1], residual, relu, conv.params);
     }
+
+    /** The eval norm's {scale, shift} from its current tensors, as its own forward computes them. */
+    private Tensor[] evalAffine() { return F.batchNormEvalAffine(bn.runningMean(), bn.runningVar(), bn.weight(), bn.bias(), bn.eps); }
 
     private void refreshFolded() {
         Tensor[] now = {conv.weight(), conv.bias(), bn.weight(), bn.bias(), bn.runningMean(), bn.runningVar()};
