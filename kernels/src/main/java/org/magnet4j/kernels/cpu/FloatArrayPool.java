@@ -27,7 +27,10 @@ final class FloatArrayPool {
      * -Dmagnet.poolMB (0 turns reuse off), by default a third of the maximum heap, at most 2 GB. An HRNet-W18+OCR
      * forward on a 256x128 patch cycles about 0.9 GB of distinct buffers (its stem and OCR run at full
      * resolution): with an eighth of the 3 GB inference heap the pool dropped buffers the next forward wanted, and
-     * a forward allocated 350 MB afresh; with a third, about 60 MB.
+     * a forward allocated 350 MB afresh; with a third, about 60 MB, and 24 MB once matrix products and softmax took
+     * their outputs from the pool too (2026-12-01). An output allocated afresh and then released joins the pool while
+     * an older pooled buffer is dropped: a churn that the young collections paid for by copying (HRNet-W18+OCR's
+     * steady-state pauses were 0.6-0.9 s every ten forwards, 50 ms since).
      */
     static FloatArrayPool forThisHeap() {
         long mb = Long.getLong("magnet.poolMB", -1);

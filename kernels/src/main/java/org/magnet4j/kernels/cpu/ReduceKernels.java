@@ -66,7 +66,7 @@ final class ReduceKernels {
     static Tensor softmax(CpuBackend b, Tensor x, int d, boolean log) {
         Tensor c = x.contiguous();
         Layout l = Layout.of(x.shape(), d);
-        Tensor out = b.empty(x.dtype(), x.shape());
+        Tensor out = b.uninitialized(x.dtype(), x.shape()); // every element written
         int len = l.len(), inner = l.inner(), base = c.offset();
         if (x.dtype() == DType.FLOAT32) {
             float[] xa = (float[]) ((CpuStorage) c.storage()).array, oa = (float[]) ((CpuStorage) out.storage()).array;

@@ -49,6 +49,34 @@ class ReleaseTest {
         }
     }
 
+    /**
+     * Matrix products and softmax take their outputs from released buffers too (OCR's 32 MB attention product was
+     * allocated afresh every forward, and the pool's churn made young collections copy it): a buffer full of NaN
+     * must not show through.
+     */
+    @Test
+    void matmulAndSoftmaxOverwriteAReusedBuffer() {
+        try (var g = GradMode.noGrad()) {
+            Tensor a = Tensor.randn(new SplittableRandom(5), 1, 256, 48), b = Tensor.randn(new SplittableRandom(6), 1, 48, 256);
+            float[] wantProduct = a.matmul(b).toFloatArray();
+            Tensor garbage = Tensor.full(Float.NaN, 1, 256, 256);
+            float[] buffer = array(garbage);
+            assertTrue(garbage.release());
+            Tensor product = a.matmul(b);
+            assertSame(buffer, array(product));
+            assertArrayEquals(wantProduct, product.toFloatArray());
+
+            Tensor logits = Tensor.randn(new SplittableRandom(7), 1, 19, 64, 64);
+            float[] wantSoftmax = logits.softmax(1).toFloatArray();
+            Tensor stale = Tensor.full(Float.NaN, 1, 19, 64, 64);
+            float[] staleBuffer = array(stale);
+            assertTrue(stale.release());
+            Tensor probs = logits.softmax(1);
+            assertSame(staleBuffer, array(probs));
+            assertArrayEquals(wantSoftmax, probs.toFloatArray());
+        }
+    }
+
     @Test
     void aReleasedTensorRefusesUseByName() {
         try (var g = GradMode.noGrad()) {
