@@ -68,6 +68,27 @@ final class LinearKernels {
 
     private static Object arr(Tensor t) { return ((CpuStorage) t.storage()).array; }
 
+    /**
+     * A convolution's weight and optional bias, batch-norm scale and shift, and residual, each contiguous (a copy when
+     * it was not); {@link #releaseCopies} hands the copies back once the kernel is done.
+     */
+    private record Operands(Tensor w, Tensor bias, Tensor scale, Tensor shift, Tensor residual, Tensor[] given) {
+        static Operands of(Tensor w, Tensor bias, Tensor scale, Tensor shift, Tensor residual) {
+            return new Operands(w.contiguous(), contiguous(bias), contiguous(scale), contiguous(shift), contiguous(residual),
+                    new Tensor[] {w, bias, scale, shift, residual});
+        }
+
+        private static Tensor contiguous(Tensor t) { return t == null ? null : t.contiguous(); }
+
+        /** The float32 epilogue over these operands for the group whose first output channel is firstChannel. */
+        GemmEpilogue epilogue(boolean relu, int firstChannel) { return LinearKernels.epilogue(bias, scale, shift, residual, relu, firstChannel); }
+
+        void releaseCopies() {
+            Tensor[] made = {w, bias, scale, shift, residual};
+            for (int i = 0; i < made.length; i++) releaseCopy(made[i], given[i]);
+        }
+    }
+
     static Tensor matmul(CpuBackend be, Tensor a, Tensor b) {
         Tensor ac = a.contiguous(), bc = b.contiguous();
         int batch = a.size(0), m = a.size(1), k = a.size(2), n = b.size(2);
@@ -115,10 +136,10 @@ final class LinearKernels {
         for (Tensor t : parts) if (!t.isContiguous()) return null;
         long t0 = ConvProfile.on() ? System.nanoTime() : 0;
         int n = first.size(0), h = first.size(2), wd = first.size(3), l = h * wd, o = w.size(0), k = w.size(1);
-        Tensor out = be.uninitialized(DType.FLOAT32, n, o, h, wd), wc = w.contiguous();
-        Tensor bc = bias == null ? null : bias.contiguous(), rc = residual == null ? null : residual.contiguous();
-        Tensor sc = scale == null ? null : scale.contiguous(), hc = shift == null ? null : shift.contiguous();
-        GemmEpilogue epi = epilogue(bc, sc, hc, rc, relu, 0);
+        Tensor out = be.uninitialized(DType.FLOAT32, n, o, h, wd);
+        Operands operands = Operands.of(w, bias, scale, shift, residual);
+        Tensor wc = operands.w();
+        GemmEpilogue epi = operands.epilogue(relu, 0);
         int[] starts = new int[parts.size() + 1];
         for (int i = 0; i < parts.size(); i++) starts[i + 1] = starts[i] + parts.get(i).size(1);
         for (int img = 0; img < n; img++) {
@@ -130,11 +151,7 @@ final class LinearKernels {
             Gemm.sgemm(o, l, k, (float[]) arr(wc), wc.offset(), k, new PanelSource.Stacked(rows, starts), (float[]) arr(out), img * o * l, l,
                     false, epi);
         }
-        releaseCopy(wc, w);
-        releaseCopy(bc, bias);
-        releaseCopy(rc, residual);
-        releaseCopy(sc, scale);
-        releaseCopy(hc, shift);
+        operands.releaseCopies();
         if (ConvProfile.on())
             ConvProfile.record(ConvPath.POINTWISE.label, n, k, h, wd, o, 1, 1, p, System.nanoTime() - t0);
         return out;
@@ -154,7 +171,9 @@ final class LinearKernels {
 
     private static Tensor convolve(CpuBackend be, Tensor x, Tensor w, Tensor bias, Tensor scale, Tensor shift, Tensor residual,
                                    boolean relu, Conv2dParams p, ConvPath path) {
-        Tensor xc = x.contiguous(), wc = w.contiguous();
+        Tensor xc = x.contiguous();
+        Operands operands = Operands.of(w, bias, scale, shift, residual);
+        Tensor wc = operands.w(), bc = operands.bias(), rc = operands.residual(), sc = operands.scale(), hc = operands.shift();
         int n = x.size(0), c = x.size(1), h = x.size(2), wd = x.size(3);
         int o = w.size(0), kH = w.size(2), kW = w.size(3), g = p.groups();
         int oh = p.outH(h, kH), ow = p.outW(wd, kW), l = oh * ow;
@@ -164,14 +183,12 @@ final class LinearKernels {
         boolean direct = isPointwise(kH, kW, p);
         Object col = path == ConvPath.FLOAT64 && !direct ? ops.scratch(Scratch.COL, kk * l) : null;
         Object xa = arr(xc), wa = arr(wc), oa = arr(out);
-        Tensor bc = bias == null ? null : bias.contiguous(), rc = residual == null ? null : residual.contiguous();
-        Tensor sc = scale == null ? null : scale.contiguous(), hc = shift == null ? null : shift.contiguous();
         ConvEpilogue.Residual res = rc == null ? null : new ConvEpilogue.Residual(arr(rc), rc.offset());
         for (int img = 0; img < n; img++)
             for (int gi = 0; gi < g; gi++) {
                 int xOff = xc.offset() + (img * c + gi * cg) * h * wd;
                 if (path != ConvPath.FLOAT64) { // the epilogue runs inside the GEMM on each finished block of rows
-                    GemmEpilogue epi = epilogue(bc, sc, hc, rc, relu, gi * og);
+                    GemmEpilogue epi = operands.epilogue(relu, gi * og);
                     int cOff = (img * o + gi * og) * l;
                     int wOff = wc.offset() + gi * og * kk;
                     switch (path) {
@@ -200,11 +217,7 @@ final class LinearKernels {
                         sc == null ? null : new ConvEpilogue.Affine(arr(sc), sc.offset(), arr(hc), hc.offset()), res, relu);
             }
         releaseCopy(xc, x);
-        releaseCopy(wc, w);
-        releaseCopy(bc, bias);
-        releaseCopy(rc, residual);
-        releaseCopy(sc, scale);
-        releaseCopy(hc, shift);
+        operands.releaseCopies();
         return out;
     }
 
