@@ -64,7 +64,7 @@ final class PoolKernels {
         if (x.dtype() != DType.FLOAT32) return maxPool2d(be, x, p)[0];
         Tensor xc = x.contiguous();
         int n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3), oh = p.outH(h), ow = p.outW(w);
-        Tensor out = be.empty(x.dtype(), n, c, oh, ow);
+        Tensor out = be.uninitialized(x.dtype(), n, c, oh, ow); // every element written
         float[] xa = (float[]) ((CpuStorage) xc.storage()).array, oa = (float[]) ((CpuStorage) out.storage()).array;
         int xo = xc.offset();
         int[] lanes = new int[VL]; // lane i reads input column i * stride (a gather when stride > 1)

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.magnet4j.tensor.Conv2dParams;
+import org.magnet4j.tensor.Pool2dParams;
 import org.magnet4j.tensor.GradMode;
 import org.magnet4j.tensor.Tensor;
 import org.magnet4j.tensor.TensorException;
@@ -50,12 +51,12 @@ class ReleaseTest {
     }
 
     /**
-     * Matrix products and softmax take their outputs from released buffers too (OCR's 32 MB attention product was
+     * Matrix products, softmax and max pooling take their outputs from released buffers too (OCR's 32 MB attention product was
      * allocated afresh every forward, and the pool's churn made young collections copy it): a buffer full of NaN
      * must not show through.
      */
     @Test
-    void matmulAndSoftmaxOverwriteAReusedBuffer() {
+    void matmulSoftmaxAndMaxPoolOverwriteAReusedBuffer() {
         try (var g = GradMode.noGrad()) {
             Tensor a = Tensor.randn(new SplittableRandom(5), 1, 256, 48), b = Tensor.randn(new SplittableRandom(6), 1, 48, 256);
             float[] wantProduct = a.matmul(b).toFloatArray();
@@ -74,6 +75,17 @@ class ReleaseTest {
             Tensor probs = logits.softmax(1);
             assertSame(staleBuffer, array(probs));
             assertArrayEquals(wantSoftmax, probs.toFloatArray());
+
+            // ResNet's stem pool, 3x3 stride 2 padded, whose output rows mix vector and scalar columns
+            Tensor features = Tensor.randn(new SplittableRandom(8), 1, 5, 255, 253);
+            Pool2dParams pool = Pool2dParams.of(3, 2, 1);
+            float[] wantPooled = features.maxPool2d(pool).toFloatArray();
+            Tensor old = Tensor.full(Float.NaN, 1, 5, 128, 127);
+            float[] oldBuffer = array(old);
+            assertTrue(old.release());
+            Tensor pooled = features.maxPool2d(pool);
+            assertSame(oldBuffer, array(pooled));
+            assertArrayEquals(wantPooled, pooled.toFloatArray());
         }
     }
 
