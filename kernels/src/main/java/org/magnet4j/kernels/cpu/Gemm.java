@@ -217,7 +217,8 @@ public final class Gemm {
                     float[] dst = direct ? c : s.tile;
                     int dstOff = direct ? at : 0, dstLd = direct ? ldc : NR;
                     if (stored == PackedA.MR) PackedAKernels.micro12(depth, pa.data, aAt, s.panel, bAt, dst, dstOff, dstLd);
-                    else PackedAKernels.micro6(depth, pa.data, aAt, s.panel, bAt, dst, dstOff, dstLd);
+                    else if (stored == PackedA.SHORT) PackedAKernels.micro6(depth, pa.data, aAt, s.panel, bAt, dst, dstOff, dstLd);
+                    else PackedAKernels.micro4(depth, pa.data, aAt, s.panel, bAt, dst, dstOff, dstLd);
                     if (!direct) mergeTile(s.tile, height, width, c, at, ldc, acc);
                 }
                 // The group's finished rows (height x cols, just computed, still in L1/L2) in one call: long runs
@@ -252,7 +253,8 @@ public final class Gemm {
                     boolean first = p0 == 0 && !accumulate;
                     float[] dst = first ? sum : part;
                     if (stored == PackedA.MR) PackedAKernels.micro12(depth, pa.data, aAt, panel, bAt, dst, 0, NR);
-                    else PackedAKernels.micro6(depth, pa.data, aAt, panel, bAt, dst, 0, NR);
+                    else if (stored == PackedA.SHORT) PackedAKernels.micro6(depth, pa.data, aAt, panel, bAt, dst, 0, NR);
+                    else PackedAKernels.micro4(depth, pa.data, aAt, panel, bAt, dst, 0, NR);
                     if (!first) mergeTile(part, stored, NR, sum, 0, NR, true); // sum + part, as C + tile slice by slice
                 }
                 mergeTile(sum, height, width, c, at, ldc, false);
@@ -290,9 +292,11 @@ public final class Gemm {
                     int dstOff = direct ? at : 0, dstLd = direct ? ldc : NR;
                     if (width < NR) {
                         if (stored == PackedA.MR) PackedAKernels.micro12(depth, pa.data, aAt, s.panel, 0, dst, dstOff, dstLd);
-                        else PackedAKernels.micro6(depth, pa.data, aAt, s.panel, 0, dst, dstOff, dstLd);
+                        else if (stored == PackedA.SHORT) PackedAKernels.micro6(depth, pa.data, aAt, s.panel, 0, dst, dstOff, dstLd);
+                        else PackedAKernels.micro4(depth, pa.data, aAt, s.panel, 0, dst, dstOff, dstLd);
                     } else if (stored == PackedA.MR) PackedAKernels.micro12InPlace(depth, pa.data, aAt, bArr, rowOff, p0, j0 + j, dst, dstOff, dstLd);
-                    else PackedAKernels.micro6InPlace(depth, pa.data, aAt, bArr, rowOff, p0, j0 + j, dst, dstOff, dstLd);
+                    else if (stored == PackedA.SHORT) PackedAKernels.micro6InPlace(depth, pa.data, aAt, bArr, rowOff, p0, j0 + j, dst, dstOff, dstLd);
+                    else PackedAKernels.micro4InPlace(depth, pa.data, aAt, bArr, rowOff, p0, j0 + j, dst, dstOff, dstLd);
                     if (!direct) mergeTile(s.tile, height, width, c, at, ldc, acc);
                 }
                 if (done != null) done.finish(c, cOff + i * ldc, ldc, i0 + i, j0, height, cols);

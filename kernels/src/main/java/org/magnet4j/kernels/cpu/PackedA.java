@@ -4,8 +4,9 @@ package org.magnet4j.kernels.cpu;
  * A GEMM's left matrix (M x K) repacked for a register tile of {@code groupRows} rows: for each KC-deep slice of K,
  * the rows in groups, each group stored depth x height (the height values of one step of K side by side), so the
  * kernel's broadcasts per step read one short contiguous run instead of rows far apart. {@link #pack} makes groups
- * of {@link #MR} for {@link Gemm}'s 12-row kernel: a last group of at most 6 rows is stored 6 high and runs through
- * the 6-row kernel; any other short last group is zero-padded to 12 rows. {@link #packNines} makes groups of 9 for
+ * of {@link #MR} for {@link Gemm}'s 12-row kernel: a last group of at most 4 rows is stored 4 high and runs through
+ * the 4-row kernel, one of 5 or 6 rows 6 high through the 6-row kernel; any other short last group is zero-padded to
+ * 12 rows. {@link #packNines} makes groups of 9 for
  * {@link NineRowGemm} (its products have a multiple of 9 rows).
  * <p>
  * Measured on the 2-core Xeon (AVX-512) on 2026-12-01, the kernel alone: 12 x 32 with packed A 212-231 GFLOP/s per
@@ -14,35 +15,40 @@ package org.magnet4j.kernels.cpu;
  */
 final class PackedA {
     static final int MR = 12;
-    /** The height of a last group of at most this many rows. */
+    /** The height of a last group of at most this many rows (and more than {@link #TINY}). */
     static final int SHORT = 6;
+    /** The height of a last group of at most this many rows. */
+    static final int TINY = 4;
 
     final float[] data;
     /** Where this matrix starts in data. */
     final int base;
     final int m, k;
-    /** Rows per full group, and the stored height of a last group of at most that many rows (else groupRows). */
-    final int groupRows, shortRows;
+    /** Rows per full group. */
+    final int groupRows;
+    /** Whether a short last group is stored 4 or 6 high ({@link #pack}) rather than zero-padded to groupRows. */
+    final boolean shortGroups;
     /** Rows as stored: full groups plus the last group's stored height. */
     final int mPad;
 
-    private PackedA(float[] data, int base, int m, int k, int groupRows, int shortRows) {
+    private PackedA(float[] data, int base, int m, int k, int groupRows, boolean shortGroups) {
         this.data = data;
         this.base = base;
         this.m = m;
         this.k = k;
         this.groupRows = groupRows;
-        this.shortRows = shortRows;
-        this.mPad = paddedRows(m, groupRows, shortRows);
+        this.shortGroups = shortGroups;
+        this.mPad = paddedRows(m, groupRows, shortGroups);
     }
 
-    private static int paddedRows(int m, int groupRows, int shortRows) {
+    private static int paddedRows(int m, int groupRows, boolean shortGroups) {
         int rem = m % groupRows;
-        return m - rem + (rem == 0 ? 0 : rem <= shortRows ? shortRows : groupRows);
+        if (rem == 0) return m;
+        return m - rem + (!shortGroups ? groupRows : rem <= TINY ? TINY : rem <= SHORT ? SHORT : groupRows);
     }
 
     /** Floats needed to pack an m x k matrix with {@link #pack}. */
-    static long size(int m, int k) { return (long) paddedRows(m, MR, SHORT) * k; }
+    static long size(int m, int k) { return (long) paddedRows(m, MR, true) * k; }
 
     /** Stored height of the group whose first row is i (a multiple of groupRows). */
     int height(int i) { return m - i >= groupRows ? groupRows : mPad - i; }
@@ -58,7 +64,7 @@ final class PackedA {
 
     /** As above into buf from index base on (several matrices in one buffer). */
     static PackedA pack(int m, int k, float[] a, int aOff, int lda, float[] buf, int base) {
-        return new PackedA(buf, base, m, k, MR, SHORT).fill(a, aOff, lda);
+        return new PackedA(buf, base, m, k, MR, true).fill(a, aOff, lda);
     }
 
     /**
@@ -66,7 +72,7 @@ final class PackedA {
      * product: packed per task it cost about a tenth of HRNet's 18 x 32768 x 162 product.
      */
     static PackedA packNines(int m, int k, float[] a, int aOff, int lda, float[] buf) {
-        return new PackedA(buf, 0, m, k, NineRowGemm.MR, NineRowGemm.MR).fill(a, aOff, lda);
+        return new PackedA(buf, 0, m, k, NineRowGemm.MR, false).fill(a, aOff, lda);
     }
 
     /** Packs every group, split over the pool when the work is large. */

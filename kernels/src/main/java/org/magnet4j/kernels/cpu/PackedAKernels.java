@@ -5,8 +5,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link Gemm}'s micro-kernels over a {@link PackedA} group: C[h x NR] = A[h x k] x strip[k x NR] for h = 12 (24
- * accumulators, 14 loads per 24 FMAs) and h = 6 (a short last group), A packed k x h, the strip contiguous (NR
- * floats per step). Sums start from zero and are stored, never added: a branch between storing and adding after
+ * accumulators, 14 loads per 24 FMAs), and h = 6 or 4 for a short last group, A packed k x h, the strip contiguous
+ * (NR floats per step). Sums start from zero and are stored, never added: a branch between storing and adding after
  * the loop made C2 box every accumulator inside the loop (see {@link NineRowGemm}), so a slice that adds to C goes
  * through a tile and {@link Gemm#mergeTile}. Same order of products and sums as every other kernel of Gemm.
  * <p>
@@ -181,6 +181,55 @@ final class PackedAKernels {
         store(c30, c31, c, cOff + 3 * ldc);
         store(c40, c41, c, cOff + 4 * ldc);
         store(c50, c51, c, cOff + 5 * ldc);
+    }
+
+    /**
+     * Four rows: a last group of at most 4 rows (64 = 5 x 12 + 4, 256 = 21 x 12 + 4), which the 6-row kernel ran with
+     * two rows of zeros: FPN forward 0.288-0.293 s against 0.288-0.297, HRNet-W18+OCR 0.523-0.533 s against
+     * 0.535-0.554 (alternated, 2026-12-01), the same bits.
+     */
+    static void micro4(int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z;
+        FloatVector c30 = z, c31 = z;
+        for (int p = 0, q = aOff, bp = bOff; p < k; p++, q += 4, bp += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bp), b1 = FloatVector.fromArray(S, b, bp + VL);
+            FloatVector x = FloatVector.broadcast(S, a[q]);
+            c00 = b0.fma(x, c00); c01 = b1.fma(x, c01);
+            x = FloatVector.broadcast(S, a[q + 1]);
+            c10 = b0.fma(x, c10); c11 = b1.fma(x, c11);
+            x = FloatVector.broadcast(S, a[q + 2]);
+            c20 = b0.fma(x, c20); c21 = b1.fma(x, c21);
+            x = FloatVector.broadcast(S, a[q + 3]);
+            c30 = b0.fma(x, c30); c31 = b1.fma(x, c31);
+        }
+        store(c00, c01, c, cOff);
+        store(c10, c11, c, cOff + ldc);
+        store(c20, c21, c, cOff + 2 * ldc);
+        store(c30, c31, c, cOff + 3 * ldc);
+    }
+
+    /** {@link #micro4} with B read where it lies. */
+    static void micro4InPlace(int k, float[] a, int aOff, float[] b, int[] rowOff, int base, int col, float[] c, int cOff, int ldc) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z;
+        FloatVector c30 = z, c31 = z;
+        for (int p = 0, q = aOff; p < k; p++, q += 4) {
+            int bp = rowOff[base + p] + col;
+            FloatVector b0 = FloatVector.fromArray(S, b, bp), b1 = FloatVector.fromArray(S, b, bp + VL);
+            FloatVector x = FloatVector.broadcast(S, a[q]);
+            c00 = b0.fma(x, c00); c01 = b1.fma(x, c01);
+            x = FloatVector.broadcast(S, a[q + 1]);
+            c10 = b0.fma(x, c10); c11 = b1.fma(x, c11);
+            x = FloatVector.broadcast(S, a[q + 2]);
+            c20 = b0.fma(x, c20); c21 = b1.fma(x, c21);
+            x = FloatVector.broadcast(S, a[q + 3]);
+            c30 = b0.fma(x, c30); c31 = b1.fma(x, c31);
+        }
+        store(c00, c01, c, cOff);
+        store(c10, c11, c, cOff + ldc);
+        store(c20, c21, c, cOff + 2 * ldc);
+        store(c30, c31, c, cOff + 3 * ldc);
     }
 
     private static void store(FloatVector lo, FloatVector hi, float[] c, int at) {

@@ -66,11 +66,13 @@ class GemmTest {
      * The kernels that read B where it lies (up to {@link Gemm#IN_PLACE_MAX_M} rows, the 9 x 32 tile when rows
      * come in nines, the 6 x 32 tile otherwise) sum exactly as the packed path: rows of B at scattered, unaligned
      * offsets of one array (as a convolution's taps lie in its padded image), ragged last strips, K over one slice,
-     * few panels (tasks split by rows), into C and into a sink.
+     * few panels (tasks split by rows), into C and into a sink. With manyRows the source asks for the 12-row kernel
+     * over packed A (as a stride-1 padded convolution does), whose last group of rows runs on the 6- or 4-row kernel.
      */
     @ParameterizedTest
-    @CsvSource({"9,40,20", "18,1000,162", "18,70,300", "27,515,19", "7,300,50", "13,33,257", "24,100,30", "9,2000,600"})
-    void inPlaceKernelsSumEachKSliceFromZeroInOrder(int m, int n, int k) {
+    @CsvSource({"9,40,20,false", "18,1000,162,false", "18,70,300,false", "27,515,19,false", "7,300,50,false", "13,33,257,false",
+                "24,100,30,false", "9,2000,600,false", "16,300,50,true", "17,70,40,true", "64,100,300,true", "25,129,20,true"})
+    void inPlaceKernelsSumEachKSliceFromZeroInOrder(int m, int n, int k, boolean manyRows) {
         SplittableRandom rng = new SplittableRandom(5L * m + 17L * n + k);
         int lda = k + 2, ldc = n + 1;
         float[] a = gaussian(rng, m * lda), c = gaussian(rng, m * ldc), store = gaussian(rng, k * (n + 40) + 50);
@@ -80,6 +82,7 @@ class GemmTest {
             @Override public Segment row(int p, int j0, int cols, float[] buf) { return new Segment(store, rowAt[p] + j0); }
             @Override public float[] inPlaceArray() { return store; }
             @Override public int inPlaceOffset(int p) { return rowAt[p]; }
+            @Override public boolean inPlaceForManyRows() { return manyRows; }
         };
         for (boolean acc : new boolean[] {false, true}) {
             float[] want = sliceSums(m, n, k, a, lda, (p, j) -> store[rowAt[p] + j], c, ldc, acc), got = c.clone();
