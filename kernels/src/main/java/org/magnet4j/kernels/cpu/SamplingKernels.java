@@ -328,7 +328,7 @@ final class SamplingKernels {
         Tensor xc = x.contiguous();
         int c = x.size(1), h = x.size(2), w = x.size(3), xo = xc.offset(), nk = boxes.size(0);
         double[] b = boxes.toDoubleArray();
-        Tensor out = be.empty(x.dtype(), nk, c, oh, ow);
+        Tensor out = be.uninitialized(x.dtype(), nk, c, oh, ow); // every element written
         for (int k = 0; k < nk; k++) {
             RoiGeom g = geom(b, k, h, w, oh, ow, scale, samplingRatio, aligned, f32);
             int gh = Math.max(g.gh(), 0), gw = Math.max(g.gw(), 0), kk = k;

@@ -13,6 +13,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.magnet4j.tensor.Conv2dParams;
 import org.magnet4j.tensor.Pool2dParams;
+import org.magnet4j.tensor.Sampling;
 import org.magnet4j.tensor.GradMode;
 import org.magnet4j.tensor.Tensor;
 import org.magnet4j.tensor.TensorException;
@@ -51,12 +52,12 @@ class ReleaseTest {
     }
 
     /**
-     * Matrix products, softmax and max pooling take their outputs from released buffers too (OCR's 32 MB attention product was
+     * Matrix products, softmax, max pooling and roi_align take their outputs from released buffers too (OCR's 32 MB attention product was
      * allocated afresh every forward, and the pool's churn made young collections copy it): a buffer full of NaN
      * must not show through.
      */
     @Test
-    void matmulSoftmaxAndMaxPoolOverwriteAReusedBuffer() {
+    void matmulSoftmaxMaxPoolAndRoiAlignOverwriteAReusedBuffer() {
         try (var g = GradMode.noGrad()) {
             Tensor a = Tensor.randn(new SplittableRandom(5), 1, 256, 48), b = Tensor.randn(new SplittableRandom(6), 1, 48, 256);
             float[] wantProduct = a.matmul(b).toFloatArray();
@@ -86,6 +87,17 @@ class ReleaseTest {
             Tensor pooled = features.maxPool2d(pool);
             assertSame(oldBuffer, array(pooled));
             assertArrayEquals(wantPooled, pooled.toFloatArray());
+
+            // MagNet's coarse crops: roi_align of a 19-class map at two boxes
+            Tensor map = Tensor.randn(new SplittableRandom(9), 1, 19, 64, 96);
+            Tensor boxes = Tensor.fromArray(new float[] {0, 1.5f, 2f, 60f, 40f, 0, 10f, 5f, 90f, 63f}, 2, 5);
+            float[] wantCrops = Sampling.roiAlign(map, boxes, 32, 64, 1.0, -1, false).toFloatArray();
+            Tensor stale2 = Tensor.full(Float.NaN, 2, 19, 32, 64);
+            float[] stale2Buffer = array(stale2);
+            assertTrue(stale2.release());
+            Tensor crops = Sampling.roiAlign(map, boxes, 32, 64, 1.0, -1, false);
+            assertSame(stale2Buffer, array(crops));
+            assertArrayEquals(wantCrops, crops.toFloatArray());
         }
     }
 

@@ -93,11 +93,15 @@ public final class ProgressiveInference {
             int end = Math.min(k + s.subBatchSize(), selected);
             List<Tensor> batch = new ArrayList<>();
             for (int j = k; j < end; j++) batch.add(src.patch(stage, picked[j]));
-            Tensor fine = backbone.apply(Tensor.cat(batch, 0)).softmax(1);
+            // Each intermediate is released once consumed, so that its pooled buffer serves the next patch.
+            Tensor logits = backbone.apply(Tensor.cat(batch, 0));
+            Tensor fine = Tensor.releaseConsumed(logits, logits.softmax(1));
             Tensor coarse = Sampling.roiAlign(p, roiTensor(boxes, java.util.Arrays.copyOfRange(picked, k, end)), ih, iw, 1.0, -1, false);
-            Tensor refined = refiner.apply(fine, coarse).softmax(1);
+            Tensor refinedLogits = refiner.apply(fine, coarse);
+            Tensor.releaseAll(fine, coarse);
+            Tensor refined = Tensor.releaseConsumed(refinedLogits, refinedLogits.softmax(1));
             // 9a. every refined patch resized to the pixel size of the first selected box
-            refinedParts.add(Sampling.interpolate(refined, ph, pw, InterpMode.BILINEAR, false));
+            refinedParts.add(Tensor.releaseConsumed(refined, Sampling.interpolate(refined, ph, pw, InterpMode.BILINEAR, false)));
             listener.patchesDone(stage, end, selected);
         }
         // 9b. ensemble into a canvas (assignment, then division by the coverage count: the reference's quirk)
