@@ -60,45 +60,35 @@ class ReleaseTest {
     void matmulSoftmaxMaxPoolAndRoiAlignOverwriteAReusedBuffer() {
         try (var g = GradMode.noGrad()) {
             Tensor a = Tensor.randn(new SplittableRandom(5), 1, 256, 48), b = Tensor.randn(new SplittableRandom(6), 1, 48, 256);
-            float[] wantProduct = a.matmul(b).toFloatArray();
-            Tensor garbage = Tensor.full(Float.NaN, 1, 256, 256);
-            float[] buffer = array(garbage);
-            assertTrue(garbage.release());
-            Tensor product = a.matmul(b);
-            assertSame(buffer, array(product));
-            assertArrayEquals(wantProduct, product.toFloatArray());
+            assertOverwritesAReusedBuffer(() -> a.matmul(b));
 
             Tensor logits = Tensor.randn(new SplittableRandom(7), 1, 19, 64, 64);
-            float[] wantSoftmax = logits.softmax(1).toFloatArray();
-            Tensor stale = Tensor.full(Float.NaN, 1, 19, 64, 64);
-            float[] staleBuffer = array(stale);
-            assertTrue(stale.release());
-            Tensor probs = logits.softmax(1);
-            assertSame(staleBuffer, array(probs));
-            assertArrayEquals(wantSoftmax, probs.toFloatArray());
+            assertOverwritesAReusedBuffer(() -> logits.softmax(1));
 
             // ResNet's stem pool, 3x3 stride 2 padded, whose output rows mix vector and scalar columns
             Tensor features = Tensor.randn(new SplittableRandom(8), 1, 5, 255, 253);
-            Pool2dParams pool = Pool2dParams.of(3, 2, 1);
-            float[] wantPooled = features.maxPool2d(pool).toFloatArray();
-            Tensor old = Tensor.full(Float.NaN, 1, 5, 128, 127);
-            float[] oldBuffer = array(old);
-            assertTrue(old.release());
-            Tensor pooled = features.maxPool2d(pool);
-            assertSame(oldBuffer, array(pooled));
-            assertArrayEquals(wantPooled, pooled.toFloatArray());
+            assertOverwritesAReusedBuffer(() -> features.maxPool2d(Pool2dParams.of(3, 2, 1)));
 
             // MagNet's coarse crops: roi_align of a 19-class map at two boxes
             Tensor map = Tensor.randn(new SplittableRandom(9), 1, 19, 64, 96);
             Tensor boxes = Tensor.fromArray(new float[] {0, 1.5f, 2f, 60f, 40f, 0, 10f, 5f, 90f, 63f}, 2, 5);
-            float[] wantCrops = Sampling.roiAlign(map, boxes, 32, 64, 1.0, -1, false).toFloatArray();
-            Tensor stale2 = Tensor.full(Float.NaN, 2, 19, 32, 64);
-            float[] stale2Buffer = array(stale2);
-            assertTrue(stale2.release());
-            Tensor crops = Sampling.roiAlign(map, boxes, 32, 64, 1.0, -1, false);
-            assertSame(stale2Buffer, array(crops));
-            assertArrayEquals(wantCrops, crops.toFloatArray());
+            assertOverwritesAReusedBuffer(() -> Sampling.roiAlign(map, boxes, 32, 64, 1.0, -1, false));
         }
+    }
+
+    /**
+     * Runs op once for the expected values, releases a NaN-filled tensor of its output's shape (large enough to be
+     * pooled), and runs op again: the output must take that very buffer and hold the same values.
+     */
+    private static void assertOverwritesAReusedBuffer(java.util.function.Supplier<Tensor> op) {
+        Tensor first = op.get();
+        float[] want = first.toFloatArray();
+        Tensor stale = Tensor.full(Float.NaN, first.shape());
+        float[] buffer = array(stale);
+        assertTrue(stale.release());
+        Tensor again = op.get();
+        assertSame(buffer, array(again));
+        assertArrayEquals(want, again.toFloatArray());
     }
 
     @Test
