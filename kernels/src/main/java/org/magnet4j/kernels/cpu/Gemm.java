@@ -216,9 +216,7 @@ public final class Gemm {
                     boolean direct = height == stored && width == NR && !acc;
                     float[] dst = direct ? c : s.tile;
                     int dstOff = direct ? at : 0, dstLd = direct ? ldc : NR;
-                    if (stored == PackedA.MR) PackedAKernels.micro12(depth, pa.data, aAt, s.panel, bAt, dst, dstOff, dstLd);
-                    else if (stored == PackedA.SHORT) PackedAKernels.micro6(depth, pa.data, aAt, s.panel, bAt, dst, dstOff, dstLd);
-                    else PackedAKernels.micro4(depth, pa.data, aAt, s.panel, bAt, dst, dstOff, dstLd);
+                    PackedAKernels.micro(stored, depth, pa.data, aAt, s.panel, bAt, dst, dstOff, dstLd);
                     if (!direct) mergeTile(s.tile, height, width, c, at, ldc, acc);
                 }
                 // The group's finished rows (height x cols, just computed, still in L1/L2) in one call: long runs
@@ -252,9 +250,7 @@ public final class Gemm {
                     int depth = Math.min(KC, k - p0), aAt = pa.offset(p0, i0 + i), bAt = p0 * sliceStride + st * depth * NR;
                     boolean first = p0 == 0 && !accumulate;
                     float[] dst = first ? sum : part;
-                    if (stored == PackedA.MR) PackedAKernels.micro12(depth, pa.data, aAt, panel, bAt, dst, 0, NR);
-                    else if (stored == PackedA.SHORT) PackedAKernels.micro6(depth, pa.data, aAt, panel, bAt, dst, 0, NR);
-                    else PackedAKernels.micro4(depth, pa.data, aAt, panel, bAt, dst, 0, NR);
+                    PackedAKernels.micro(stored, depth, pa.data, aAt, panel, bAt, dst, 0, NR);
                     if (!first) mergeTile(part, stored, NR, sum, 0, NR, true); // sum + part, as C + tile slice by slice
                 }
                 mergeTile(sum, height, width, c, at, ldc, false);
@@ -291,12 +287,8 @@ public final class Gemm {
                     float[] dst = direct ? c : s.tile;
                     int dstOff = direct ? at : 0, dstLd = direct ? ldc : NR;
                     if (width < NR) {
-                        if (stored == PackedA.MR) PackedAKernels.micro12(depth, pa.data, aAt, s.panel, 0, dst, dstOff, dstLd);
-                        else if (stored == PackedA.SHORT) PackedAKernels.micro6(depth, pa.data, aAt, s.panel, 0, dst, dstOff, dstLd);
-                        else PackedAKernels.micro4(depth, pa.data, aAt, s.panel, 0, dst, dstOff, dstLd);
-                    } else if (stored == PackedA.MR) PackedAKernels.micro12InPlace(depth, pa.data, aAt, bArr, rowOff, p0, j0 + j, dst, dstOff, dstLd);
-                    else if (stored == PackedA.SHORT) PackedAKernels.micro6InPlace(depth, pa.data, aAt, bArr, rowOff, p0, j0 + j, dst, dstOff, dstLd);
-                    else PackedAKernels.micro4InPlace(depth, pa.data, aAt, bArr, rowOff, p0, j0 + j, dst, dstOff, dstLd);
+                        PackedAKernels.micro(stored, depth, pa.data, aAt, s.panel, 0, dst, dstOff, dstLd);
+                    } else PackedAKernels.microInPlace(stored, depth, pa.data, aAt, bArr, rowOff, p0, j0 + j, dst, dstOff, dstLd);
                     if (!direct) mergeTile(s.tile, height, width, c, at, ldc, acc);
                 }
                 if (done != null) done.finish(c, cOff + i * ldc, ldc, i0 + i, j0, height, cols);

@@ -22,6 +22,20 @@ final class PackedAKernels {
 
     private PackedAKernels() {}
 
+    /** The kernel for a group stored {@code height} rows high ({@link PackedA#MR}, {@link PackedA#SHORT} or {@link PackedA#TINY}). */
+    static void micro(int height, int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc) {
+        if (height == PackedA.MR) micro12(k, a, aOff, b, bOff, c, cOff, ldc);
+        else if (height == PackedA.SHORT) micro6(k, a, aOff, b, bOff, c, cOff, ldc);
+        else micro4(k, a, aOff, b, bOff, c, cOff, ldc);
+    }
+
+    /** {@link #micro} with strip step p read where B lies. */
+    static void microInPlace(int height, int k, float[] a, int aOff, float[] b, int[] rowOff, int base, int col, float[] c, int cOff, int ldc) {
+        if (height == PackedA.MR) micro12InPlace(k, a, aOff, b, rowOff, base, col, c, cOff, ldc);
+        else if (height == PackedA.SHORT) micro6InPlace(k, a, aOff, b, rowOff, base, col, c, cOff, ldc);
+        else micro4InPlace(k, a, aOff, b, rowOff, base, col, c, cOff, ldc);
+    }
+
     /**
      * Twelve rows. The 24 stores are written out, not through {@link #store}: with the helper, C2 reached its
      * inlining node cutoff at the last stores, left them as calls, and so boxed every vector of the method (the
