@@ -12,6 +12,7 @@ import java.lang.ref.Reference;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.magnet4j.kernels.gpu.KernelLaunch;
 import org.magnet4j.tensor.Tensor;
 
 /**
@@ -20,7 +21,7 @@ import org.magnet4j.tensor.Tensor;
  * still names; later reuse is ordered after it on the one stream). The argument sizes are checked against the
  * kernel's PTX parameter list before launching.
  */
-final class CuLaunch {
+final class CuLaunch implements KernelLaunch {
     static final int BLOCK = 256;
 
     private final CudaBackend be;
@@ -41,22 +42,21 @@ final class CuLaunch {
         return this;
     }
 
-    CuLaunch buf(Tensor t) { return buf((CudaStorage) t.storage()); }
+    @Override public CuLaunch buf(Tensor t) { return buf((CudaStorage) t.storage()); }
 
-    CuLaunch i32(int v) {
+    @Override public CuLaunch i32(int v) {
         args.add(v);
         return this;
     }
 
-    CuLaunch i32(boolean v) { return i32(v ? 1 : 0); }
+    @Override public CuLaunch i32(boolean v) { return i32(v ? 1 : 0); }
 
-    /** A scalar of the module's compute type. */
-    CuLaunch acc(double v) {
+    @Override public CuLaunch acc(double v) {
         args.add(dbl ? (Object) v : (Object) (float) v);
         return this;
     }
 
-    CuLaunch view(int[] packed) {
+    @Override public CuLaunch view(int[] packed) {
         args.add(packed);
         return this;
     }
@@ -70,8 +70,7 @@ final class CuLaunch {
         };
     }
 
-    /** One thread per index in [0, n); nothing is launched when n is 0. */
-    void run(long n) {
+    @Override public void run(long n) {
         if (n <= 0) return;
         long blocks = (n + BLOCK - 1) / BLOCK;
         if (blocks > Integer.MAX_VALUE) throw new CudaException(kernel.name() + ": " + n + " threads exceed one launch");

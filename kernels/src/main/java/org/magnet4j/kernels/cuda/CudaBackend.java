@@ -10,38 +10,28 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import org.magnet4j.tensor.Backend;
-import org.magnet4j.tensor.BinaryOp;
+import org.magnet4j.kernels.gpu.GpuBackend;
 import org.magnet4j.tensor.Conv2dParams;
 import org.magnet4j.tensor.DType;
 import org.magnet4j.tensor.Device;
-import org.magnet4j.tensor.InterpMode;
-import org.magnet4j.tensor.Pool2dParams;
-import org.magnet4j.tensor.ReduceOp;
 import org.magnet4j.tensor.Shapes;
 import org.magnet4j.tensor.Storage;
 import org.magnet4j.tensor.Tensor;
 import org.magnet4j.tensor.TensorException;
-import org.magnet4j.tensor.UnaryOp;
 
 /**
  * The CUDA backend: one GPU, one stream, device memory from a caching pool, matrix products on cuBLAS,
  * convolutions on cuDNN (each with a fallback on our own kernels when the library is absent), and everything else
  * in our own CUDA C kernels (PTX built by nvcc at build time, or NVRTC at run time). Semantics follow the CPU
- * backend (the reference); op families live in their own classes, shared in structure with the OpenCL backend.
+ * backend (the reference). The op families other than linear algebra are shared with the OpenCL backend
+ * ({@link GpuBackend}); this class adds memory, copies, launching and cuBLAS/cuDNN.
  */
-public final class CudaBackend implements Backend {
+public final class CudaBackend extends GpuBackend {
     final Device device;
     final CudaContext ctx;
     final DevicePool pool;
     final CudaProfiler profiler;
-    private final ElementwiseOps elementwise = new ElementwiseOps(this);
-    private final ReduceOps reduce = new ReduceOps(this);
     final LinearOps linear = new LinearOps(this);
-    private final PoolOps pooling = new PoolOps(this);
-    private final IndexOps indexing = new IndexOps(this);
-    private final SortOps sorting = new SortOps(this);
-    private final SamplingOps sampling = new SamplingOps(this);
 
     CudaBackend(Device device, CudaContext ctx) {
         this.device = device;
@@ -94,28 +84,21 @@ public final class CudaBackend implements Backend {
 
     // ---- helpers for the op classes -------------------------------------------------------------------------
     /** Compute in double for float64, and for integer and half dtypes (every CUDA GPU has fp64). */
-    boolean dbl(DType t) { return t != DType.FLOAT32; }
+    @Override public boolean dbl(DType t) { return t != DType.FLOAT32; }
 
-    CuLaunch launch(String file, DType computeType, String kernel) { return new CuLaunch(this, file, dbl(computeType), kernel); }
+    @Override public CuLaunch launch(String file, DType computeType, String kernel) { return launch(file, dbl(computeType), kernel); }
 
-    CuLaunch launch(String file, boolean dbl, String kernel) { return new CuLaunch(this, file, dbl, kernel); }
+    @Override public CuLaunch launch(String file, boolean dbl, String kernel) { return new CuLaunch(this, file, dbl, kernel); }
 
-    /** A new contiguous tensor whose contents are undefined (every element is written by the caller's kernel). */
-    Tensor empty(DType dtype, int... shape) {
+    @Override public Tensor empty(DType dtype, int... shape) {
         int n = Shapes.numel(shape);
         return Tensor.of(new CudaStorage(this, dtype, n, pool, pool.acquire((long) n * dtype.byteSize())), shape);
     }
-
-    /** A new contiguous zero-filled tensor. */
-    Tensor zeros(DType dtype, int... shape) { return Tensor.of(allocate(dtype, Shapes.numel(shape)), shape); }
 
     static CudaStorage st(Tensor t) { return (CudaStorage) t.storage(); }
 
     /** Device address of a tensor's first element (its storage base plus its offset). */
     static long addr(Tensor t) { return st(t).ptr() + (long) t.offset() * t.dtype().byteSize(); }
-
-    /** The tensor on this device (inputs normally are; a tensor elsewhere is moved here). */
-    Tensor here(Tensor t) { return t.device().equals(device) ? t : t.to(device); }
 
     // ---- memory ---------------------------------------------------------------------------------------------
     @Override public Storage allocate(DType dtype, int numel) {
@@ -187,16 +170,7 @@ public final class CudaBackend implements Backend {
         return out;
     }
 
-    /** A contiguous copy (same dtype) without autograd. */
-    Tensor copyOf(Tensor t) {
-        Tensor out = empty(t.dtype(), t.shape());
-        copyInto(t, out);
-        return out;
-    }
-
-    /** t itself when contiguous, else a contiguous copy; no autograd. */
-    Tensor contig(Tensor t) { return t.isContiguous() ? t : copyOf(t); }
-
+    /** A same-dtype contiguous copy is one device-to-device memcpy; anything else runs the copy kernel. */
     @Override public void copyInto(Tensor src, Tensor dst) {
         Tensor s = here(src);
         if (s.dtype() == dst.dtype() && s.isContiguous() && dst.isContiguous()) {
@@ -208,30 +182,10 @@ public final class CudaBackend implements Backend {
             java.lang.ref.Reference.reachabilityFence(dst);
             return;
         }
-        launch("copy", dbl(s.dtype()) || dbl(dst.dtype()), "copy_view")
-                .buf(s).i32(s.dtype().ordinal()).view(CuView.of(s))
-                .buf(dst).i32(dst.dtype().ordinal()).view(CuView.of(dst)).i32(dst.numel())
-                .run(dst.numel());
-    }
-
-    @Override public void fill(Tensor dst, double value) {
-        launch("copy", dst.dtype(), "fill_view").buf(dst).i32(dst.dtype().ordinal()).view(CuView.of(dst)).i32(dst.numel()).acc(value)
-                .run(dst.numel());
+        super.copyInto(s, dst);
     }
 
     // ---- compute --------------------------------------------------------------------------------------------
-    @Override public Tensor unary(UnaryOp op, Tensor x, double scalar) { return elementwise.unary(op, x, scalar); }
-
-    @Override public Tensor binary(BinaryOp op, Tensor a, Tensor b) { return elementwise.binary(op, a, b); }
-
-    @Override public Tensor where(Tensor cond, Tensor a, Tensor b) { return elementwise.where(cond, a, b); }
-
-    @Override public Tensor reduce(ReduceOp op, Tensor x, int dim) { return reduce.reduce(op, x, dim); }
-
-    @Override public Tensor softmax(Tensor x, int dim, boolean log) { return reduce.softmax(x, dim, log); }
-
-    @Override public Tensor softmaxBackward(Tensor y, Tensor gy, int dim, boolean log) { return reduce.softmaxBackward(y, gy, dim, log); }
-
     @Override public Tensor matmul(Tensor a, Tensor b) { return linear.matmul(a, b); }
 
     @Override public Tensor conv2d(Tensor x, Tensor w, Tensor bias, Conv2dParams p) { return linear.conv2d(x, w, bias, p); }
@@ -245,54 +199,6 @@ public final class CudaBackend implements Backend {
     }
 
     @Override public Tensor unfold(Tensor x, int kH, int kW, Conv2dParams p) { return linear.unfold(x, kH, kW, p); }
-
-    @Override public Tensor[] maxPool2d(Tensor x, Pool2dParams p) { return pooling.maxPool2d(x, p); }
-
-    @Override public Tensor maxPool2dBackward(Tensor gy, Tensor indices, int[] inputShape) { return pooling.maxPool2dBackward(gy, indices, inputShape); }
-
-    @Override public Tensor avgPool2d(Tensor x, Pool2dParams p) { return pooling.avgPool2d(x, p); }
-
-    @Override public Tensor avgPool2dBackward(Tensor gy, int[] inputShape, Pool2dParams p) { return pooling.avgPool2dBackward(gy, inputShape, p); }
-
-    @Override public Tensor adaptiveAvgPool2d(Tensor x, int outH, int outW) { return pooling.adaptiveAvgPool2d(x, outH, outW); }
-
-    @Override public Tensor adaptiveAvgPool2dBackward(Tensor gy, int[] inputShape) { return pooling.adaptiveAvgPool2dBackward(gy, inputShape); }
-
-    @Override public Tensor gather(Tensor x, int dim, Tensor index) { return indexing.gather(x, dim, index); }
-
-    @Override public Tensor scatter(Tensor base, int dim, Tensor index, Tensor src, boolean accumulate) {
-        return indexing.scatter(base, dim, index, src, accumulate);
-    }
-
-    @Override public Tensor maskedSelect(Tensor x, Tensor mask) { return indexing.maskedSelect(x, mask); }
-
-    @Override public Tensor maskedScatter(Tensor base, Tensor mask, Tensor src) { return indexing.maskedScatter(base, mask, src); }
-
-    @Override public Tensor[] sort(Tensor x, int dim, boolean descending) { return sorting.sort(x, dim, descending); }
-
-    @Override public Tensor[] median(Tensor x, int dim) { return sorting.median(x, dim); }
-
-    @Override public Tensor interpolate(Tensor x, int outH, int outW, InterpMode mode, boolean alignCorners, double scaleH, double scaleW) {
-        return sampling.interpolate(x, outH, outW, mode, alignCorners, scaleH, scaleW);
-    }
-
-    @Override public Tensor interpolateBackward(Tensor gy, int[] inputShape, InterpMode mode, boolean alignCorners, double scaleH, double scaleW) {
-        return sampling.interpolateBackward(gy, inputShape, mode, alignCorners, scaleH, scaleW);
-    }
-
-    @Override public Tensor gridSample(Tensor x, Tensor grid, boolean alignCorners) { return sampling.gridSample(x, grid, alignCorners); }
-
-    @Override public Tensor[] gridSampleBackward(Tensor gy, Tensor x, Tensor grid, boolean alignCorners) {
-        return sampling.gridSampleBackward(gy, x, grid, alignCorners);
-    }
-
-    @Override public Tensor roiAlign(Tensor x, Tensor boxes, int outH, int outW, double spatialScale, int samplingRatio, boolean aligned) {
-        return sampling.roiAlign(x, boxes, outH, outW, spatialScale, samplingRatio, aligned);
-    }
-
-    @Override public Tensor roiAlignBackward(Tensor gy, Tensor boxes, int[] inputShape, double spatialScale, int samplingRatio, boolean aligned) {
-        return sampling.roiAlignBackward(gy, boxes, inputShape, spatialScale, samplingRatio, aligned);
-    }
 
     @Override public String toString() { return "CudaBackend(" + device + ": " + ctx.name + ")"; }
 }

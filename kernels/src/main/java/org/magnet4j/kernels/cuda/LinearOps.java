@@ -5,6 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.magnet4j.kernels.gpu.BatchedGemm;
+import org.magnet4j.kernels.gpu.GemmOperand;
+import org.magnet4j.kernels.gpu.Im2colConvolution;
 import org.magnet4j.tensor.Conv2dParams;
 import org.magnet4j.tensor.DType;
 import org.magnet4j.tensor.Tensor;
@@ -13,7 +16,7 @@ import org.magnet4j.tensor.Tensor;
  * Batched matmul on cuBLAS (strided-batched GEMM; transposed operands are read in place), convolution and its two
  * gradients on cuDNN (the _v7 heuristics' best algorithm that runs, deterministic ones first for the gradients,
  * no TF32 for float32), and, when a library is absent or refuses a case, the same as the OpenCL backend: our
- * tiled GEMM kernel, and convolution as im2col + GEMM batched over images and groups.
+ * tiled GEMM kernel, and convolution as im2col + GEMM ({@link Im2colConvolution}).
  */
 final class LinearOps {
     private static final int TS = 16;
@@ -27,26 +30,28 @@ final class LinearOps {
     private final Map<String, MemorySegment> biasDescs = new ConcurrentHashMap<>();
     private final Map<String, Boolean> warned = new ConcurrentHashMap<>();
 
-    LinearOps(CudaBackend be) { this.be = be; }
+    private final Im2colConvolution im2col;
+
+    LinearOps(CudaBackend be) {
+        this.be = be;
+        this.im2col = new Im2colConvolution(be, this::gemm, COL_BUDGET);
+    }
 
     // ---- GEMM -----------------------------------------------------------------------------------------------
-    /** One operand of a GEMM: buffer, offset, leading dimension, transposed, two batch strides (elements). */
-    record Operand(Tensor t, int off, int ld, boolean trans, int s1, int s2) {}
-
     /** The operand with a leading dimension cuBLAS accepts (ld >= the stored row length), or null when it has none. */
-    private static Operand blasLd(Operand o, int rows, int cols) {
+    private static GemmOperand blasLd(GemmOperand o, int rows, int cols) {
         int need = Math.max(1, o.trans() ? rows : cols);
         if (o.ld() >= need) return o;
-        if ((o.trans() ? cols : rows) <= 1) return new Operand(o.t(), o.off(), need, o.trans(), o.s1(), o.s2()); // ld unused
+        if ((o.trans() ? cols : rows) <= 1) return new GemmOperand(o.t(), o.off(), need, o.trans(), o.s1(), o.s2()); // ld unused
         return null;
     }
 
-    /** C[z] = op(A[z]) op(B[z]) (+ C[z] when acc), z = (z1, z2) in nb1 x nb2, offsets off + z1*s1 + z2*s2. */
-    void gemm(DType type, int m, int n, int k, Operand a, Operand b, Operand c, int nb1, int nb2, boolean acc) {
+    /** {@link BatchedGemm}: on cuBLAS when its leading-dimension rules allow, else on our tiled GEMM kernel. */
+    void gemm(DType type, int m, int n, int k, GemmOperand a, GemmOperand b, GemmOperand c, int nb1, int nb2, boolean acc) {
         if (m == 0 || n == 0 || nb1 * nb2 == 0) return;
         boolean dbl = type == DType.FLOAT64;
         if (cublasEnabled && be.ctx.cublas != null && (type == DType.FLOAT32 || dbl)) {
-            Operand ab = blasLd(a, m, k), bb = blasLd(b, k, n), cb = blasLd(c, m, n);
+            GemmOperand ab = blasLd(a, m, k), bb = blasLd(b, k, n), cb = blasLd(c, m, n);
             if (ab != null && bb != null && cb != null && !cb.trans()) {
                 cublas(dbl, m, n, k, ab, bb, cb, nb1, nb2, acc);
                 return;
@@ -55,7 +60,7 @@ final class LinearOps {
         gemmKernel(type, m, n, k, a, b, c, nb1, nb2, acc);
     }
 
-    private void cublas(boolean dbl, int m, int n, int k, Operand a, Operand b, Operand c, int nb1, int nb2, boolean acc) {
+    private void cublas(boolean dbl, int m, int n, int k, GemmOperand a, GemmOperand b, GemmOperand c, int nb1, int nb2, boolean acc) {
         be.ctx.bind();
         long es = dbl ? 8 : 4;
         long pa = CudaBackend.st(a.t()).ptr() + a.off() * es, pb = CudaBackend.st(b.t()).ptr() + b.off() * es;
@@ -74,7 +79,7 @@ final class LinearOps {
         java.lang.ref.Reference.reachabilityFence(c);
     }
 
-    private void gemmKernel(DType type, int m, int n, int k, Operand a, Operand b, Operand c, int nb1, int nb2, boolean acc) {
+    private void gemmKernel(DType type, int m, int n, int k, GemmOperand a, GemmOperand b, GemmOperand c, int nb1, int nb2, boolean acc) {
         int total = nb1 * nb2;
         for (int z0 = 0; z0 < total; z0 += MAX_GRID_Z) {
             int nz = Math.min(MAX_GRID_Z, total - z0);
@@ -87,14 +92,14 @@ final class LinearOps {
     }
 
     /** A [B, rows, cols] view as a GEMM operand read in place when one of its matrix dims is unit-stride. */
-    private Operand operand(Tensor t) {
+    private GemmOperand operand(Tensor t) {
         int[] s = t.strides(), sh = t.shape();
-        Operand o = null;
-        if (s[2] == 1 || sh[2] == 1) o = new Operand(t, t.offset(), s[1], false, s[0], 0);
-        else if (s[1] == 1 || sh[1] == 1) o = new Operand(t, t.offset(), s[2], true, s[0], 0);
+        GemmOperand o = null;
+        if (s[2] == 1 || sh[2] == 1) o = new GemmOperand(t, t.offset(), s[1], false, s[0], 0);
+        else if (s[1] == 1 || sh[1] == 1) o = new GemmOperand(t, t.offset(), s[2], true, s[0], 0);
         if (o != null && (!cublasEnabled || be.ctx.cublas == null || blasLd(o, sh[1], sh[2]) != null)) return o;
         Tensor c = be.copyOf(t);
-        return new Operand(c, 0, sh[2], false, sh[1] * sh[2], 0);
+        return new GemmOperand(c, 0, sh[2], false, sh[1] * sh[2], 0);
     }
 
     Tensor matmul(Tensor a, Tensor b) {
@@ -102,7 +107,7 @@ final class LinearOps {
         int batch = a.size(0), m = a.size(1), k = a.size(2), n = bb.size(2);
         Tensor out = k == 0 ? be.zeros(a.dtype(), batch, m, n) : be.empty(a.dtype(), batch, m, n);
         if (k == 0) return out;
-        gemm(a.dtype(), m, n, k, operand(a), operand(bb), new Operand(out, 0, n, false, m * n, 0), batch, 1, false);
+        gemm(a.dtype(), m, n, k, operand(a), operand(bb), new GemmOperand(out, 0, n, false, m * n, 0), batch, 1, false);
         return out;
     }
 
@@ -183,30 +188,14 @@ final class LinearOps {
             System.err.println("[magnet4j cuda] cuDNN could not run " + what + ", using im2col + GEMM instead: " + e.getMessage());
     }
 
-    // ---- convolution ----------------------------------------------------------------------------------------
-    private static boolean isPointwise(int kH, int kW, Conv2dParams p) {
-        return kH == 1 && kW == 1 && p.strideH() == 1 && p.strideW() == 1 && p.padH() == 0 && p.padW() == 0;
-    }
-
-    private int chunk(int n, long perImage) { return (int) Math.max(1, Math.min(n, COL_BUDGET / Math.max(perImage, 1))); }
-
-    private void im2col(DType t, Tensor x, int xOff, int imgs, int c, int h, int w, int kH, int kW, Conv2dParams p, Tensor col, int colOff) {
-        int oh = p.outH(h, kH), ow = p.outW(w, kW);
-        long total = (long) imgs * c * kH * kW * oh * ow;
-        be.launch("linear", t, "im2col").buf(x).i32(xOff).i32(c * h * w).i32(c).i32(h).i32(w).i32(kH).i32(kW)
-                .i32(p.strideH()).i32(p.strideW()).i32(p.padH()).i32(p.padW()).i32(p.dilationH()).i32(p.dilationW()).i32(oh).i32(ow)
-                .buf(col).i32(colOff).i32(c * kH * kW * oh * ow).i32((int) total).run(total);
-    }
-
+    // ---- convolution: cuDNN, else im2col + GEMM --------------------------------------------------------------
     Tensor conv2d(Tensor x, Tensor w, Tensor bias, Conv2dParams p) {
-        Tensor xc = be.contig(x), wc = be.contig(be.here(w));
         DType t = x.dtype();
-        int n = x.size(0), c = x.size(1), h = x.size(2), wd = x.size(3);
-        int o = w.size(0), kH = w.size(2), kW = w.size(3), g = p.groups();
-        int oh = p.outH(h, kH), ow = p.outW(wd, kW), l = oh * ow;
-        Tensor out = be.empty(t, n, o, oh, ow);
-        if (out.numel() == 0) return out;
         if (cudnnFor(t)) {
+            Tensor xc = be.contig(x), wc = be.contig(be.here(w));
+            int o = w.size(0), oh = p.outH(x.size(2), w.size(2)), ow = p.outW(x.size(3), w.size(3));
+            Tensor out = be.empty(t, x.size(0), o, oh, ow);
+            if (out.numel() == 0) return out;
             try {
                 Plan pl = plan(t, xc.shape(), wc.shape(), out.shape(), p);
                 runCudnn(CuDnn.Kind.FORWARD, pl, t == DType.FLOAT64, pl.x, CudaBackend.addr(xc), pl.w, CudaBackend.addr(wc), pl.y, CudaBackend.addr(out));
@@ -224,34 +213,15 @@ final class LinearOps {
                 warnOnce("conv2d " + java.util.Arrays.toString(x.shape()) + " * " + java.util.Arrays.toString(w.shape()) + " " + p + " " + t, e);
             }
         }
-        int cg = c / g, og = o / g, kk = cg * kH * kW, rows = c * kH * kW;
-        Operand a = new Operand(wc, wc.offset(), kk, false, 0, og * kk);
-        if (isPointwise(kH, kW, p)) {
-            gemm(t, og, l, kk, a, new Operand(xc, xc.offset(), l, false, c * h * wd, cg * h * wd),
-                    new Operand(out, 0, l, false, o * l, og * l), n, g, false);
-        } else {
-            int step = chunk(n, (long) rows * l);
-            Tensor col = be.empty(t, step * rows * l);
-            for (int i0 = 0; i0 < n; i0 += step) {
-                int nc = Math.min(step, n - i0);
-                im2col(t, xc, xc.offset() + i0 * c * h * wd, nc, c, h, wd, kH, kW, p, col, 0);
-                gemm(t, og, l, kk, a, new Operand(col, 0, l, false, rows * l, kk * l),
-                        new Operand(out, i0 * o * l, l, false, o * l, og * l), nc, g, false);
-            }
-        }
-        if (bias != null) {
-            Tensor bc = be.contig(be.here(bias));
-            be.launch("linear", t, "add_bias").buf(out).buf(bc).i32(bc.offset()).i32(o).i32(l).i32(out.numel()).run(out.numel());
-        }
-        return out;
+        return im2col.conv2d(x, w, bias, p);
     }
 
     Tensor conv2dBackwardInput(Tensor gy, Tensor w, int[] xs, Conv2dParams p) {
-        Tensor gc = be.contig(gy), wc = be.contig(be.here(w));
         DType t = gy.dtype();
-        Tensor gx = be.empty(t, xs);
-        if (gx.numel() == 0) return gx;
         if (cudnnFor(t)) {
+            Tensor gc = be.contig(gy), wc = be.contig(be.here(w));
+            Tensor gx = be.empty(t, xs);
+            if (gx.numel() == 0) return gx;
             try {
                 Plan pl = plan(t, xs, wc.shape(), gc.shape(), p);
                 runCudnn(CuDnn.Kind.BACKWARD_DATA, pl, t == DType.FLOAT64, pl.w, CudaBackend.addr(wc), pl.y, CudaBackend.addr(gc), pl.x, CudaBackend.addr(gx));
@@ -262,34 +232,13 @@ final class LinearOps {
                 warnOnce("conv2d backward (input) " + java.util.Arrays.toString(xs) + " " + p + " " + t, e);
             }
         }
-        int n = xs[0], c = xs[1], h = xs[2], wd = xs[3];
-        int o = w.size(0), kH = w.size(2), kW = w.size(3), g = p.groups();
-        int oh = gy.size(2), ow = gy.size(3), l = oh * ow;
-        int cg = c / g, og = o / g, kk = cg * kH * kW, rows = c * kH * kW;
-        Operand a = new Operand(wc, wc.offset(), kk, true, 0, og * kk); // W_g^T: [kk, og]
-        if (isPointwise(kH, kW, p)) {
-            gemm(t, kk, l, og, a, new Operand(gc, gc.offset(), l, false, o * l, og * l),
-                    new Operand(gx, 0, l, false, c * l, cg * l), n, g, false);
-            return gx;
-        }
-        int step = chunk(n, (long) rows * l);
-        Tensor col = be.empty(t, step * rows * l);
-        for (int i0 = 0; i0 < n; i0 += step) {
-            int nc = Math.min(step, n - i0);
-            gemm(t, kk, l, og, a, new Operand(gc, gc.offset() + i0 * o * l, l, false, o * l, og * l),
-                    new Operand(col, 0, l, false, rows * l, kk * l), nc, g, false);
-            long total = (long) nc * c * h * wd;
-            be.launch("linear", t, "col2im").buf(col).i32(rows * l).i32(c).i32(h).i32(wd).i32(kH).i32(kW)
-                    .i32(p.strideH()).i32(p.strideW()).i32(p.padH()).i32(p.padW()).i32(p.dilationH()).i32(p.dilationW()).i32(oh).i32(ow)
-                    .buf(gx).i32(i0 * c * h * wd).i32(c * h * wd).i32((int) total).run(total);
-        }
-        return gx;
+        return im2col.conv2dBackwardInput(gy, w, xs, p);
     }
 
     Tensor conv2dBackwardWeight(Tensor gy, Tensor x, int[] ws, Conv2dParams p) {
-        Tensor gc = be.contig(gy), xc = be.contig(be.here(x));
         DType t = gy.dtype();
-        if (cudnnFor(t) && gc.numel() > 0) {
+        if (cudnnFor(t) && gy.numel() > 0) {
+            Tensor gc = be.contig(gy), xc = be.contig(be.here(x));
             try {
                 Tensor gw = be.empty(t, ws);
                 Plan pl = plan(t, xc.shape(), ws, gc.shape(), p);
@@ -301,39 +250,8 @@ final class LinearOps {
                 warnOnce("conv2d backward (weight) " + java.util.Arrays.toString(ws) + " " + p + " " + t, e);
             }
         }
-        int n = x.size(0), c = x.size(1), h = x.size(2), wd = x.size(3);
-        int o = ws[0], kH = ws[2], kW = ws[3], g = p.groups();
-        int l = gy.size(2) * gy.size(3);
-        int cg = c / g, og = o / g, kk = cg * kH * kW, rows = c * kH * kW;
-        Tensor gw = be.zeros(t, ws);
-        Operand cw = new Operand(gw, 0, kk, false, 0, og * kk);
-        if (isPointwise(kH, kW, p)) {
-            for (int img = 0; img < n; img++)
-                gemm(t, og, kk, l, new Operand(gc, gc.offset() + img * o * l, l, false, 0, og * l),
-                        new Operand(xc, xc.offset() + img * c * l, l, true, 0, kk * l), cw, 1, g, img > 0);
-            return gw;
-        }
-        int step = chunk(n, (long) rows * l);
-        Tensor col = be.empty(t, step * rows * l);
-        for (int i0 = 0; i0 < n; i0 += step) {
-            int nc = Math.min(step, n - i0);
-            im2col(t, xc, xc.offset() + i0 * c * h * wd, nc, c, h, wd, kH, kW, p, col, 0);
-            for (int j = 0; j < nc; j++) {
-                int img = i0 + j;
-                gemm(t, og, kk, l, new Operand(gc, gc.offset() + img * o * l, l, false, 0, og * l),
-                        new Operand(col, j * rows * l, l, true, 0, kk * l), cw, 1, g, img > 0);
-            }
-        }
-        return gw;
+        return im2col.conv2dBackwardWeight(gy, x, ws, p);
     }
 
-    Tensor unfold(Tensor x, int kH, int kW, Conv2dParams p) {
-        Tensor xc = be.contig(x);
-        int n = x.size(0), c = x.size(1), h = x.size(2), wd = x.size(3);
-        int l = p.outH(h, kH) * p.outW(wd, kW), rows = c * kH * kW;
-        Tensor out = be.empty(x.dtype(), n, rows, l);
-        if (out.numel() == 0) return out;
-        im2col(x.dtype(), xc, xc.offset(), n, c, h, wd, kH, kW, p, out, 0);
-        return out;
-    }
+    Tensor unfold(Tensor x, int kH, int kW, Conv2dParams p) { return im2col.unfold(x, kH, kW, p); }
 }

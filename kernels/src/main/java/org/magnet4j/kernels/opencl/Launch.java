@@ -10,13 +10,15 @@ import org.jocl.Sizeof;
 import org.jocl.cl_event;
 import org.jocl.cl_kernel;
 import org.jocl.cl_mem;
+import org.magnet4j.kernels.gpu.KernelLaunch;
+import org.magnet4j.kernels.gpu.StridedView;
 import org.magnet4j.tensor.Tensor;
 
 /**
  * Collects a kernel's arguments and enqueues it. Buffers are given as tensors or storages, which stay reachable
  * until the kernel is enqueued (so the Cleaner cannot recycle a buffer that a pending launch still names).
  */
-final class Launch {
+final class Launch implements KernelLaunch {
     private final ClContext ctx;
     private final cl_kernel kernel;
     private final String name;
@@ -43,21 +45,19 @@ final class Launch {
         return arg(Sizeof.cl_mem, Pointer.to(s.mem()));
     }
 
-    Launch buf(Tensor t) { return buf((OpenClStorage) t.storage()); }
+    @Override public Launch buf(Tensor t) { return buf((OpenClStorage) t.storage()); }
 
     Launch mem(cl_mem m) { return arg(Sizeof.cl_mem, Pointer.to(m)); }
 
-    Launch i32(int v) { return arg(Sizeof.cl_int, Pointer.to(new int[] {v})); }
+    @Override public Launch i32(int v) { return arg(Sizeof.cl_int, Pointer.to(new int[] {v})); }
 
-    Launch i32(boolean v) { return i32(v ? 1 : 0); }
+    @Override public Launch i32(boolean v) { return i32(v ? 1 : 0); }
 
-    /** A scalar of the program's compute type. */
-    Launch acc(double v) { return dbl ? arg(Sizeof.cl_double, Pointer.to(new double[] {v})) : arg(Sizeof.cl_float, Pointer.to(new float[] {(float) v})); }
+    @Override public Launch acc(double v) { return dbl ? arg(Sizeof.cl_double, Pointer.to(new double[] {v})) : arg(Sizeof.cl_float, Pointer.to(new float[] {(float) v})); }
 
-    Launch view(int[] packed) { return arg(ClView.BYTES, Pointer.to(packed)); }
+    @Override public Launch view(int[] packed) { return arg(StridedView.BYTES, Pointer.to(packed)); }
 
-    /** One work-item per index in [0, n); nothing is launched when n is 0. */
-    void run(long n) {
+    @Override public void run(long n) {
         if (n <= 0) return;
         enqueue(1, new long[] {n}, null);
     }

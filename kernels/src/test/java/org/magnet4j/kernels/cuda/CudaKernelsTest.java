@@ -45,26 +45,31 @@ class CudaKernelsTest {
         assertEquals(null, CudaModules.lowerVersion(".version 8.0\n".getBytes(StandardCharsets.UTF_8)));
     }
 
-    /** Every launch("file", type, "kernel") in the backend's sources names a kernel of that file's PTX. */
+    /** Every launch("file", type, "kernel") in the backend's sources (its own and the shared GPU op families) names a kernel of that file's PTX. */
     @Test void everyLaunchedKernelExists() throws IOException {
-        Path src = Path.of(System.getProperty("repo.dir", "."), "kernels/src/main/java/org/magnet4j/kernels/cuda");
-        if (!Files.isDirectory(src)) src = Path.of("src/main/java/org/magnet4j/kernels/cuda");
         Pattern p = Pattern.compile("launch\\(\"(\\w+)\",\\s*[^,]+,\\s*\"(\\w+)\"\\)");
         int found = 0;
-        try (Stream<Path> files = Files.list(src)) {
-            for (Path f : files.toList()) {
-                Matcher m = p.matcher(Files.readString(f));
-                while (m.find()) {
-                    found++;
-                    for (String t : new String[] {".f", ".d"}) {
-                        byte[] ptx = CudaModules.resourceBytes("ptx/" + m.group(1) + t + ".ptx");
-                        assertNotNull(ptx, m.group(1) + t);
-                        assertTrue(CudaModules.entries(new String(ptx, StandardCharsets.UTF_8)).containsKey(m.group(2)),
-                                f.getFileName() + " launches " + m.group(2) + " which " + m.group(1) + t + ".ptx lacks");
+        for (String pkg : new String[] {"cuda", "gpu"}) {
+            Path src = Path.of(System.getProperty("repo.dir", "."), "kernels/src/main/java/org/magnet4j/kernels", pkg);
+            if (!Files.isDirectory(src)) src = Path.of("src/main/java/org/magnet4j/kernels", pkg);
+            int inPackage = 0;
+            try (Stream<Path> files = Files.list(src)) {
+                for (Path f : files.toList()) {
+                    Matcher m = p.matcher(Files.readString(f));
+                    while (m.find()) {
+                        inPackage++;
+                        for (String t : new String[] {".f", ".d"}) {
+                            byte[] ptx = CudaModules.resourceBytes("ptx/" + m.group(1) + t + ".ptx");
+                            assertNotNull(ptx, m.group(1) + t);
+                            assertTrue(CudaModules.entries(new String(ptx, StandardCharsets.UTF_8)).containsKey(m.group(2)),
+                                    f.getFileName() + " launches " + m.group(2) + " which " + m.group(1) + t + ".ptx lacks");
+                        }
                     }
                 }
             }
+            assertTrue(inPackage > 0, "found only " + inPackage + " launches in " + src);
+            found += inPackage;
         }
-        assertTrue(found > 30, "found only " + found + " launches in " + src);
+        assertTrue(found > 30, "found only " + found + " launches");
     }
 }

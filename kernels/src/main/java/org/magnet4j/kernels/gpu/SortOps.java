@@ -1,13 +1,13 @@
-package org.magnet4j.kernels.opencl;
+package org.magnet4j.kernels.gpu;
 
 import org.magnet4j.tensor.DType;
 import org.magnet4j.tensor.Tensor;
 
 /** Stable sort along a dim: a per-line merge sort on (key, index) scratch; topk and median come from it. */
 final class SortOps {
-    private final OpenClBackend be;
+    private final GpuBackend be;
 
-    SortOps(OpenClBackend be) { this.be = be; }
+    SortOps(GpuBackend be) { this.be = be; }
 
     Tensor[] sort(Tensor x, int dim, boolean descending) {
         Tensor xc = be.contig(x);

@@ -1,24 +1,24 @@
-package org.magnet4j.kernels.opencl;
+package org.magnet4j.kernels.gpu;
 
 import org.magnet4j.tensor.DType;
 import org.magnet4j.tensor.Shapes;
 import org.magnet4j.tensor.Tensor;
 
 /**
- * gather, scatter (one work-item per line along dim, so duplicate targets are written in index order as on the
- * CPU), and masked select/scatter (the mask's true positions are listed on the host, then moved by a kernel).
+ * gather, scatter (one thread or work-item per line along dim, so duplicate targets are written in index order as
+ * on the CPU), and masked select/scatter (the mask's true positions are listed on the host, then moved by a kernel).
  */
 final class IndexOps {
-    private final OpenClBackend be;
+    private final GpuBackend be;
 
-    IndexOps(OpenClBackend be) { this.be = be; }
+    IndexOps(GpuBackend be) { this.be = be; }
 
     Tensor gather(Tensor x, int dim, Tensor index) {
         Tensor ic = be.contig(be.here(index));
         int[] shape = index.shape();
         Tensor out = be.empty(x.dtype(), shape);
-        be.launch("index", DType.FLOAT32, "gather").buf(x).view(ClView.exact(x.shape(), x.strides(), x.offset()))
-                .buf(ic).i32(ic.offset()).view(ClView.contiguous(shape)).buf(out).i32(x.dtype().byteSize()).i32(dim).i32(out.numel())
+        be.launch("index", DType.FLOAT32, "gather").buf(x).view(StridedView.exact(x.shape(), x.strides(), x.offset()))
+                .buf(ic).i32(ic.offset()).view(StridedView.contiguous(shape)).buf(out).i32(x.dtype().byteSize()).i32(dim).i32(out.numel())
                 .run(out.numel());
         return out;
     }
@@ -30,9 +30,9 @@ final class IndexOps {
         int len = ishape.length == 0 ? 1 : ishape[dim];
         if (len == 0) return out;
         int lines = index.numel() / len;
-        be.launch("index", out.dtype(), "scatter_lines").buf(out).i32(out.dtype().ordinal()).view(ClView.contiguous(out.shape()))
-                .buf(ic).i32(ic.offset()).view(ClView.contiguous(ishape))
-                .buf(sc).i32(sc.dtype().ordinal()).view(ClView.exact(sc.shape(), sc.strides(), sc.offset()))
+        be.launch("index", out.dtype(), "scatter_lines").buf(out).i32(out.dtype().ordinal()).view(StridedView.contiguous(out.shape()))
+                .buf(ic).i32(ic.offset()).view(StridedView.contiguous(ishape))
+                .buf(sc).i32(sc.dtype().ordinal()).view(StridedView.exact(sc.shape(), sc.strides(), sc.offset()))
                 .i32(dim).i32(accumulate).i32(lines).run(lines);
         return out;
     }
@@ -51,7 +51,7 @@ final class IndexOps {
         Tensor pos = positions(be.here(mask));
         int n = pos.numel();
         Tensor out = be.empty(x.dtype(), n);
-        be.launch("index", DType.FLOAT32, "take").buf(x).view(ClView.of(x)).buf(pos).buf(out).i32(x.dtype().byteSize()).i32(n).run(n);
+        be.launch("index", DType.FLOAT32, "take").buf(x).view(StridedView.of(x)).buf(pos).buf(out).i32(x.dtype().byteSize()).i32(n).run(n);
         return out;
     }
 
@@ -63,7 +63,7 @@ final class IndexOps {
         if (n > s.numel()) throw new org.magnet4j.tensor.TensorException("masked_scatter: mask has " + n + " true elements, source "
                 + Shapes.str(s.shape()) + " has only " + s.numel());
         Tensor sc = s.dtype() == out.dtype() ? s : s.to(out.dtype());
-        be.launch("index", DType.FLOAT32, "put").buf(out).buf(pos).buf(sc).view(ClView.of(sc)).i32(out.dtype().byteSize()).i32(n).run(n);
+        be.launch("index", DType.FLOAT32, "put").buf(out).buf(pos).buf(sc).view(StridedView.of(sc)).i32(out.dtype().byteSize()).i32(n).run(n);
         return out;
     }
 }

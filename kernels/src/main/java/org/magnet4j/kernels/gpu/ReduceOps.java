@@ -1,4 +1,4 @@
-package org.magnet4j.kernels.opencl;
+package org.magnet4j.kernels.gpu;
 
 import org.magnet4j.tensor.DType;
 import org.magnet4j.tensor.ReduceOp;
@@ -6,9 +6,9 @@ import org.magnet4j.tensor.Tensor;
 
 /** Reductions along one dim and (log-)softmax over the contiguous [outer, len, inner] layout. */
 final class ReduceOps {
-    private final OpenClBackend be;
+    private final GpuBackend be;
 
-    ReduceOps(OpenClBackend be) { this.be = be; }
+    ReduceOps(GpuBackend be) { this.be = be; }
 
     /** {outer, len, inner} around dim d. */
     static int[] layout(int[] shape, int d) {

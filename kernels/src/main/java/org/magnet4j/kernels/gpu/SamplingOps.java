@@ -1,4 +1,4 @@
-package org.magnet4j.kernels.cuda;
+package org.magnet4j.kernels.gpu;
 
 import org.magnet4j.kernels.SamplingTables;
 import org.magnet4j.tensor.DType;
@@ -8,12 +8,12 @@ import org.magnet4j.tensor.Tensor;
 /**
  * interpolate, grid_sample and roi_align, forward and backward. Coordinate tables come from {@link SamplingTables}
  * (the CPU backend's rules); input-gradient scatters with arbitrary collisions (grid_sample, roi_align) run one
- * thread per plane, interpolate's backward is a gather over the monotone tables.
+ * thread (work-item) per plane, interpolate's backward is a gather over the monotone tables.
  */
 final class SamplingOps {
-    private final CudaBackend be;
+    private final GpuBackend be;
 
-    SamplingOps(CudaBackend be) { this.be = be; }
+    SamplingOps(GpuBackend be) { this.be = be; }
 
     private Tensor ints(int[] a) { return Tensor.of(be.upload(a, DType.INT32), a.length); }
 
@@ -25,7 +25,7 @@ final class SamplingOps {
         return Tensor.of(be.upload(f, DType.FLOAT32), a.length);
     }
 
-    private CuLaunch axisArgs(CuLaunch l, SamplingTables.Axis a, DType t) {
+    private KernelLaunch axisArgs(KernelLaunch l, SamplingTables.Axis a, DType t) {
         return l.buf(ints(a.i0())).buf(ints(a.i1())).buf(weights(a.w0(), t)).buf(weights(a.w1(), t));
     }
 
@@ -35,7 +35,7 @@ final class SamplingOps {
         Tensor xc = be.contig(x);
         int h = x.size(2), w = x.size(3);
         Tensor out = be.empty(t, x.size(0), x.size(1), oh, ow);
-        CuLaunch l = be.launch("sampling", t, "interpolate").buf(xc).i32(xc.offset()).buf(out).i32(h).i32(w).i32(oh).i32(ow)
+        KernelLaunch l = be.launch("sampling", t, "interpolate").buf(xc).i32(xc.offset()).buf(out).i32(h).i32(w).i32(oh).i32(ow)
                 .i32(mode == InterpMode.NEAREST);
         axisArgs(l, SamplingTables.axis(h, oh, mode, alignCorners, sh, f32), t);
         axisArgs(l, SamplingTables.axis(w, ow, mode, alignCorners, sw, f32), t);
@@ -51,7 +51,7 @@ final class SamplingOps {
         Tensor gx = be.empty(t, xs);
         SamplingTables.Axis ay = SamplingTables.axis(h, oh, mode, alignCorners, sh, f32), ax = SamplingTables.axis(w, ow, mode, alignCorners, sw, f32);
         int[][] ry = ay.ranges(h), rx = ax.ranges(w);
-        CuLaunch l = be.launch("sampling", t, "interpolate_backward").buf(gc).i32(gc.offset()).buf(gx).i32(h).i32(w).i32(oh).i32(ow);
+        KernelLaunch l = be.launch("sampling", t, "interpolate_backward").buf(gc).i32(gc.offset()).buf(gx).i32(h).i32(w).i32(oh).i32(ow);
         axisArgs(l, ay, t).buf(ints(ry[0])).buf(ints(ry[1]));
         axisArgs(l, ax, t).buf(ints(rx[0])).buf(ints(rx[1]));
         l.i32(gx.numel()).run(gx.numel());
@@ -78,7 +78,7 @@ final class SamplingOps {
         return new Tensor[] {gx, gg};
     }
 
-    private CuLaunch roiArgs(CuLaunch l, SamplingTables.Roi r, DType t) {
+    private KernelLaunch roiArgs(KernelLaunch l, SamplingTables.Roi r, DType t) {
         return l.buf(ints(r.meta)).buf(weights(r.count, t))
                 .buf(ints(r.yl.array())).buf(ints(r.yh.array())).buf(weights(r.hy.array(), t)).buf(weights(r.ly.array(), t)).buf(ints(r.yok.array()))
                 .buf(ints(r.xl.array())).buf(ints(r.xh.array())).buf(weights(r.hx.array(), t)).buf(weights(r.lx.array(), t)).buf(ints(r.xok.array()));
@@ -91,7 +91,7 @@ final class SamplingOps {
         Tensor out = be.empty(t, nk, c, oh, ow);
         if (out.numel() == 0) return out;
         SamplingTables.Roi r = new SamplingTables.Roi(boxes.toDoubleArray(), nk, h, w, oh, ow, scale, samplingRatio, aligned, t == DType.FLOAT32);
-        CuLaunch l = be.launch("sampling", t, "roi_align").buf(xc).i32(xc.offset()).buf(out).i32(c).i32(h).i32(w).i32(oh).i32(ow);
+        KernelLaunch l = be.launch("sampling", t, "roi_align").buf(xc).i32(xc.offset()).buf(out).i32(c).i32(h).i32(w).i32(oh).i32(ow);
         roiArgs(l, r, t).i32(out.numel()).run(out.numel());
         return out;
     }
@@ -103,7 +103,7 @@ final class SamplingOps {
         Tensor gx = be.zeros(t, xs);
         if (nk == 0) return gx;
         SamplingTables.Roi r = new SamplingTables.Roi(boxes.toDoubleArray(), nk, h, w, oh, ow, scale, samplingRatio, aligned, t == DType.FLOAT32);
-        CuLaunch l = be.launch("sampling", t, "roi_align_backward").buf(gc).i32(gc.offset()).buf(gx).i32(c).i32(h).i32(w).i32(oh).i32(ow).i32(nk);
+        KernelLaunch l = be.launch("sampling", t, "roi_align_backward").buf(gc).i32(gc.offset()).buf(gx).i32(c).i32(h).i32(w).i32(oh).i32(ow).i32(nk);
         roiArgs(l, r, t).i32(n * c).run(n * c);
         return gx;
     }

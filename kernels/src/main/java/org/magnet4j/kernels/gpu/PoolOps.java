@@ -1,4 +1,4 @@
-package org.magnet4j.kernels.opencl;
+package org.magnet4j.kernels.gpu;
 
 import org.magnet4j.tensor.DType;
 import org.magnet4j.tensor.Pool2dParams;
@@ -6,11 +6,11 @@ import org.magnet4j.tensor.Tensor;
 
 /** Max (with int64 indices), average and adaptive average pooling and their backward passes. */
 final class PoolOps {
-    private final OpenClBackend be;
+    private final GpuBackend be;
 
-    PoolOps(OpenClBackend be) { this.be = be; }
+    PoolOps(GpuBackend be) { this.be = be; }
 
-    private static Launch window(Launch l, Pool2dParams p) {
+    private static KernelLaunch window(KernelLaunch l, Pool2dParams p) {
         return l.i32(p.kH()).i32(p.kW()).i32(p.strideH()).i32(p.strideW()).i32(p.padH()).i32(p.padW());
     }
 

@@ -1,4 +1,4 @@
-package org.magnet4j.kernels.cuda;
+package org.magnet4j.kernels.gpu;
 
 import java.util.Arrays;
 import org.magnet4j.tensor.Shapes;
@@ -7,26 +7,28 @@ import org.magnet4j.tensor.TensorException;
 
 /**
  * A view's shape, strides and offset packed as the kernels' by-value struct View {int rank, offset; int
- * shape[8], stride[8];} (72 bytes). Size-1 dims are dropped and dims that walk memory as one are merged, which
- * keeps the row-major element order, so each operand of a kernel is simplified on its own.
+ * shape[8], stride[8];} (72 bytes, the same on CUDA and OpenCL). Size-1 dims are dropped and dims that walk memory
+ * as one are merged, which keeps the row-major element order, so each operand of a kernel is simplified on its own.
  */
-final class CuView {
-    static final int MAXD = 8;
-    static final int BYTES = (2 + 2 * MAXD) * 4;
+public final class StridedView {
+    /** The most dims a view may have after merging (the kernels' MAXD). */
+    public static final int MAXD = 8;
+    /** Bytes of the packed struct. */
+    public static final int BYTES = (2 + 2 * MAXD) * 4;
 
-    private CuView() {}
+    private StridedView() {}
 
-    static int[] of(Tensor t) { return of(t.shape(), t.strides(), t.offset()); }
+    public static int[] of(Tensor t) { return of(t.shape(), t.strides(), t.offset()); }
 
     /** Uncoalesced: the kernel needs the actual dims (e.g. gather coordinates). */
-    static int[] exact(int[] shape, int[] strides, int offset) {
-        if (shape.length > MAXD) throw new TensorException("CUDA backend: rank " + shape.length + " > " + MAXD + " for shape " + Shapes.str(shape));
+    public static int[] exact(int[] shape, int[] strides, int offset) {
+        if (shape.length > MAXD) throw new TensorException("GPU kernels take at most " + MAXD + " dims: rank " + shape.length + " for shape " + Shapes.str(shape));
         return pack(shape.length, offset, shape, strides);
     }
 
-    static int[] contiguous(int[] shape) { return exact(shape, Shapes.contiguousStrides(shape), 0); }
+    public static int[] contiguous(int[] shape) { return exact(shape, Shapes.contiguousStrides(shape), 0); }
 
-    static int[] of(int[] shape, int[] strides, int offset) {
+    public static int[] of(int[] shape, int[] strides, int offset) {
         int[] s = new int[shape.length], st = new int[shape.length];
         int r = 0;
         for (int d = 0; d < shape.length; d++) {
@@ -40,7 +42,7 @@ final class CuView {
                 r++;
             }
         }
-        if (r > MAXD) throw new TensorException("CUDA backend: view of shape " + Shapes.str(shape) + " strides "
+        if (r > MAXD) throw new TensorException("GPU kernels: view of shape " + Shapes.str(shape) + " strides "
                 + Arrays.toString(strides) + " needs " + r + " dims after merging, more than " + MAXD);
         return pack(r, offset, s, st);
     }
