@@ -1,9 +1,11 @@
 #!/bin/bash
-# Compiles the CUDA kernels (src/main/resources/org/magnet4j/kernels/cuda/*.cu) to PTX for compute_80, once with
-# -DACC=float (<name>.f.ptx) and once with -DACC=double (<name>.d.ptx). The PTX is committed under
+# Compiles the CUDA kernels to PTX for compute_80, once with -DACC=float (<name>.f.ptx) and once with -DACC=double
+# (<name>.d.ptx). Each family's CUDA program is assembled as KernelSources.program does it, byte for byte: the CUDA
+# dialect (resources/.../cuda/dialect.cuh), gpu/common.gpu and gpu/<name>.gpu, each after a #line 1 "<file>" line
+# (the kernels are written once for CUDA and OpenCL). The PTX is committed under
 # src/main/resources/.../cuda/ptx so that machines without nvcc (CI, a GPU machine with only the driver) have it;
 # the driver JIT-compiles it for the actual GPU (sm_80, sm_90, ...). Each PTX starts with
-#   // magnet4j-source-sha256: <sha256 of common.cuh + "\n--\n" + <name>.cu + "\n--\n" + <nvcc flags>>
+#   // magnet4j-source-sha256: <sha256 of the assembled program + "\n--\n" + <nvcc flags>>
 # which CudaModules checks at run time: a stale PTX is not used (NVRTC compiles the source instead, if present).
 #
 #   build-ptx.sh                 (the Maven build) if the committed PTX is stale and nvcc exists, build fresh PTX
@@ -14,8 +16,8 @@
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 module=$(cd "$here/../../.." && pwd)
-src="$module/src/main/resources/org/magnet4j/kernels/cuda"
-committed="$src/ptx"
+res="$module/src/main/resources/org/magnet4j/kernels"
+committed="$res/cuda/ptx"
 mode=${1:-build}
 ARCH=compute_80
 flags_for() { echo "-arch=$ARCH -fmad=false -DACC=$1"; }
@@ -27,13 +29,19 @@ find_nvcc() {
   return 1
 }
 
-hash_of() { # name acc
-  { cat "$src/common.cuh"; printf '\n--\n'; cat "$src/$1.cu"; printf '\n--\n'; printf '%s' "$(flags_for "$2")"; } | sha256sum | cut -d' ' -f1
+program() { # name: the family's CUDA program, as KernelSources.program assembles it
+  local f
+  for f in cuda/dialect.cuh gpu/common.gpu "gpu/$1.gpu"; do printf '#line 1 "%s"\n' "$(basename "$f")"; cat "$res/$f"; done
 }
 
+hash_of() { # name acc
+  { program "$1"; printf '\n--\n'; printf '%s' "$(flags_for "$2")"; } | sha256sum | cut -d' ' -f1
+}
+
+families() { for g in "$res"/gpu/*.gpu; do n=$(basename "$g" .gpu); [ "$n" != common ] && echo "$n"; done; }
+
 stale_list() {
-  for cu in "$src"/*.cu; do
-    n=$(basename "$cu" .cu)
+  for n in $(families); do
     for acc in float double; do
       f="$committed/$n.${acc:0:1}.ptx"
       want=$(hash_of "$n" "$acc")
@@ -45,8 +53,9 @@ stale_list() {
 compile() { # name acc outdir
   local n=$1 acc=$2 out=$3 tmp
   tmp=$(mktemp -d)
+  program "$n" > "$tmp/$n.cu"
   # shellcheck disable=SC2046
-  if ! (cd "$src" && "$NVCC_BIN" -ptx $(flags_for "$acc") "$n.cu" -o "$tmp/out.ptx"); then
+  if ! "$NVCC_BIN" -ptx $(flags_for "$acc") "$tmp/$n.cu" -o "$tmp/out.ptx"; then
     rm -rf "$tmp"; return 1
   fi
   mkdir -p "$out"
@@ -62,8 +71,7 @@ case "$mode" in
   --update|--ptxas)
     NVCC_BIN=$(find_nvcc) || { echo "nvcc not found (set NVCC or CUDA_HOME)" >&2; exit 1; }
     if [ "$mode" = --update ]; then
-      for cu in "$src"/*.cu; do
-        n=$(basename "$cu" .cu)
+      for n in $(families); do
         for acc in float double; do compile "$n" "$acc" "$committed" || exit 1; done
       done
       echo "PTX rebuilt into $committed with $("$NVCC_BIN" --version | tail -1)"
@@ -84,7 +92,7 @@ case "$mode" in
     out="$module/target/classes/org/magnet4j/kernels/cuda/ptx"
     if NVCC_BIN=$(find_nvcc); then
       echo "[build-ptx] committed PTX is stale for: $(echo "$s" | tr '\n' ' ')- building into target/classes with $NVCC_BIN"
-      echo "$s" | while read -r n acc; do compile "$n" "$acc" "$out" || echo "[build-ptx] WARNING: nvcc failed on $n.cu ($acc)"; done
+      echo "$s" | while read -r n acc; do compile "$n" "$acc" "$out" || echo "[build-ptx] WARNING: nvcc failed on $n ($acc)"; done
       echo "[build-ptx] run kernels/src/main/cuda/build-ptx.sh --update and commit the PTX"
     else
       echo "[build-ptx] WARNING: committed PTX is stale and nvcc is absent; the CUDA backend will compile these kernels"

@@ -14,13 +14,14 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.magnet4j.kernels.gpu.KernelSources;
 
 /**
- * Loads the kernels (resources org/magnet4j/kernels/cuda/&lt;file&gt;.cu, compute type float or double) as CUDA
- * modules, once per file and type. Sources, in order (-Dmagnet.cuda.kernels=auto|ptx|nvrtc):
+ * Loads the kernels (each family's program from {@link KernelSources}: the shared source in the CUDA dialect,
+ * compute type float or double) as CUDA modules, once per family and type. Sources, in order (-Dmagnet.cuda.kernels=auto|ptx|nvrtc):
  * <ol>
  * <li>the PTX built at build time by nvcc (ptx/&lt;file&gt;.f.ptx / .d.ptx, compute_80, JIT-compiled by the driver
- * for the actual GPU), if its source hash matches the shipped .cu (a stale PTX is never used);</li>
+ * for the actual GPU), if its source hash matches the shipped sources (a stale PTX is never used);</li>
  * <li>the same PTX with its .version lowered to 8.0, when the driver is older than the nvcc that wrote it;</li>
  * <li>NVRTC at run time (libnvrtc.so.13/.12), for this GPU's compute capability.</li>
  * </ol>
@@ -90,7 +91,7 @@ final class CudaModules {
             if (nvrtc != null) {
                 String arch = "--gpu-architecture=compute_" + ctx.ccMajor + ctx.ccMinor;
                 List<String> opts = List.of(arch, "--fmad=false", "-DACC=" + (dbl ? "double" : "float"));
-                byte[] ptx = nvrtc.compile(resourceString(file + ".cu"), file + ".cu", "common.cuh", resourceString("common.cuh"), opts);
+                byte[] ptx = nvrtc.compile(KernelSources.program(KernelSources.Dialect.CUDA, file), file + ".cu", opts);
                 Map<String, Kernel> m = tryLoad(key, ptx, "nvrtc " + nvrtc.version(), failures);
                 if (m != null) return m;
             }
@@ -154,13 +155,11 @@ final class CudaModules {
         return new String(b, 0, n, StandardCharsets.UTF_8);
     }
 
-    /** sha256(common.cuh + "\n--\n" + file.cu + "\n--\n" + nvcc flags), as build-ptx.sh writes into each PTX. */
+    /** sha256(the family's CUDA program ({@link KernelSources#program}) + "\n--\n" + nvcc flags), as build-ptx.sh writes into each PTX. */
     static String sourceHash(String file, boolean dbl) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
-            md.update(resourceBytes("common.cuh"));
-            md.update("\n--\n".getBytes(StandardCharsets.UTF_8));
-            md.update(resourceBytes(file + ".cu"));
+            md.update(KernelSources.program(KernelSources.Dialect.CUDA, file).getBytes(StandardCharsets.UTF_8));
             md.update("\n--\n".getBytes(StandardCharsets.UTF_8));
             md.update(flags(dbl).getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(md.digest());
@@ -177,12 +176,6 @@ final class CudaModules {
         }
     }
 
-    static String resourceString(String name) {
-        byte[] b = resourceBytes(name);
-        if (b == null) throw new IllegalStateException("missing CUDA source resource " + RES + name);
-        return new String(b, StandardCharsets.UTF_8);
-    }
-
-    /** The kernel source files shipped (without .cu). */
-    static final List<String> FILES = List.of("copy", "elementwise", "index", "linear", "pool", "reduce", "sampling", "sort");
+    /** The kernel families (one PTX module each, per compute type). */
+    static final List<String> FILES = KernelSources.FAMILIES;
 }

@@ -50,14 +50,12 @@ final class Nvrtc {
         throw new CudaException(call, rc, s, null);
     }
 
-    /** PTX for source (named name) with one header (headerName -> header) and the options; the build log on failure. */
-    byte[] compile(String source, String name, String headerName, String header, List<String> options) {
+    /** PTX for a whole program (source, named name; no headers) and the options; the build log on failure. */
+    byte[] compile(String source, String name, List<String> options) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment prog = a.allocate(ADDRESS);
-            MemorySegment headers = a.allocate(ADDRESS), names = a.allocate(ADDRESS);
-            headers.set(ADDRESS, 0, a.allocateFrom(header));
-            names.set(ADDRESS, 0, a.allocateFrom(headerName));
-            check("nvrtcCreateProgram(" + name + ")", (int) create.invokeExact(prog, a.allocateFrom(source), a.allocateFrom(name), 1, headers, names));
+            check("nvrtcCreateProgram(" + name + ")", (int) create.invokeExact(prog, a.allocateFrom(source), a.allocateFrom(name), 0,
+                    MemorySegment.NULL, MemorySegment.NULL));
             MemorySegment p = prog.get(ADDRESS, 0);
             try {
                 MemorySegment opts = a.allocate(ADDRESS, options.size());

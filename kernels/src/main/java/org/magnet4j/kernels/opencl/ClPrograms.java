@@ -3,7 +3,6 @@ package org.magnet4j.kernels.opencl;
 import static org.jocl.CL.*;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,15 +16,16 @@ import org.jocl.Pointer;
 import org.jocl.cl_device_id;
 import org.jocl.cl_kernel;
 import org.jocl.cl_program;
+import org.magnet4j.kernels.gpu.KernelSources;
 
 /**
- * Builds the OpenCL C programs shipped as resources (common.h prepended) at first use, once per compute type,
+ * Builds each kernel family's OpenCL C program ({@link KernelSources}: the shared source in the OpenCL dialect) at
+ * first use, once per compute type,
  * and caches their binaries per device under ~/.cache/magnet4j/opencl/&lt;device-hash&gt;/&lt;source-hash&gt;.bin
  * (-Dmagnet.opencl.cacheDir or $MAGNET_OPENCL_CACHE override the folder; "none" turns the cache off). A missing,
  * stale or unwritable cache silently falls back to building from source.
  */
 final class ClPrograms {
-    private static final String RES = "/org/magnet4j/kernels/opencl/";
 
     private final ClContext ctx;
     private final Map<String, cl_program> programs = new ConcurrentHashMap<>();
@@ -65,7 +65,7 @@ final class ClPrograms {
         String key = file + (dbl ? ":d" : ":f");
         cl_program p = programs.get(key);
         if (p != null) return p;
-        String source = resource("common.h") + "\n#line 1\n" + resource(file + ".cl");
+        String source = KernelSources.program(KernelSources.Dialect.OPENCL, file);
         String options = "-cl-std=CL1.2 -DACC=" + (dbl ? "double" : "float") + (ctx.fp64 ? " -DUSE_FP64" : "");
         String hash = sha256(source + "\u0000" + options);
         p = fromCache(hash, options);
@@ -80,9 +80,9 @@ final class ClPrograms {
     private cl_program fromSource(String file, String source, String options) {
         int[] err = new int[1];
         cl_program p = clCreateProgramWithSource(ctx.context, 1, new String[] {source}, null, err);
-        ClException.check("clCreateProgramWithSource(" + file + ".cl)", err[0]);
+        ClException.check("clCreateProgramWithSource(" + file + ".gpu)", err[0]);
         int rc = clBuildProgram(p, 1, new cl_device_id[] {ctx.device}, options, null, null);
-        if (rc != CL_SUCCESS) throw new ClException("clBuildProgram(" + file + ".cl, " + options + ")", rc, buildLog(p));
+        if (rc != CL_SUCCESS) throw new ClException("clBuildProgram(" + file + ".gpu, " + options + ")", rc, buildLog(p));
         return p;
     }
 
@@ -135,15 +135,6 @@ final class ClPrograms {
             return new String(b, StandardCharsets.UTF_8).trim();
         } catch (RuntimeException e) {
             return "";
-        }
-    }
-
-    static String resource(String name) {
-        try (InputStream in = ClPrograms.class.getResourceAsStream(RES + name)) {
-            if (in == null) throw new IllegalStateException("missing OpenCL source resource " + RES + name);
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read " + RES + name, e);
         }
     }
 

@@ -25,7 +25,7 @@ final class LinearOps {
         be.launch("linear", type, "gemm").i32(m).i32(n).i32(k)
                 .buf(a.t()).i32(a.off()).i32(a.ld()).i32(a.trans()).i32(a.s1()).i32(a.s2())
                 .buf(b.t()).i32(b.off()).i32(b.ld()).i32(b.trans()).i32(b.s1()).i32(b.s2())
-                .buf(c.t()).i32(c.off()).i32(c.ld()).i32(c.s1()).i32(c.s2()).i32(nb2).i32(acc)
+                .buf(c.t()).i32(c.off()).i32(c.ld()).i32(c.s1()).i32(c.s2()).i32(nb2).i32(acc).i32(0) // zBase: one launch
                 .run(new long[] {round(n), round(m), (long) nb1 * nb2}, new long[] {TS, TS, 1});
     }
 

@@ -25,7 +25,7 @@ class CudaKernelsTest {
                 assertNotNull(ptx, "missing " + name + ": run kernels/src/main/cuda/build-ptx.sh --update");
                 String first = new String(ptx, 0, 120, StandardCharsets.UTF_8);
                 assertTrue(first.contains("magnet4j-source-sha256: " + CudaModules.sourceHash(f, dbl)),
-                        name + " is stale (its .cu or common.cuh changed): run kernels/src/main/cuda/build-ptx.sh --update");
+                        name + " is stale (a kernel source or the CUDA dialect changed): run kernels/src/main/cuda/build-ptx.sh --update");
             }
     }
 
