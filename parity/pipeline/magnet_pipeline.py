@@ -3,7 +3,9 @@
 The PyTorch side of `magnet bench pipeline`: same image, same checkpoints, same settings as the Java
 run, timed in the same invocation. Prints one JSON line with the wall time and, with --save, writes each
 stage's arg-max at the last scale as .npy for comparison.
-Run: /usr/bin/python3 parity/pipeline/magnet_pipeline.py --fixtures ../shared/fixtures [--threads 2]
+Run: /usr/bin/python3 parity/pipeline/magnet_pipeline.py --fixtures ../shared/fixtures [--threads 2] [--device cuda:0]
+With --device cuda the networks and the pipeline's tensors live on the GPU (images are still cut and resized by
+OpenCV on the host, as in the reference program); the time ends after the GPU has finished.
 """
 import argparse
 import json
@@ -31,6 +33,9 @@ def grid(size, crop):
     return n, int(crop - (n * crop - size) / max(n - 1, 1))
 
 
+DEV = torch.device("cpu")
+
+
 def patches(img, scale, crop, inp):
     sw, sh = scale
     scaled = cv2.resize(img, (sw, sh), interpolation=cv2.INTER_LINEAR)
@@ -45,7 +50,7 @@ def patches(img, scale, crop, inp):
             t = (torch.from_numpy(c).permute(2, 0, 1).float() / 255 - MEAN) / STD
             ims.append(t)
             coords.append((x0 / sw, y0 / sh, (x0 + crop[0]) / sw, (y0 + crop[1]) / sh))
-    return torch.stack(ims), torch.tensor(coords)
+    return torch.stack(ims).to(DEV), torch.tensor(coords, device=DEV)
 
 
 def certainty(p):
@@ -71,9 +76,9 @@ def run(img, model, refiners, a):
         w, h = scales[i]
         p = F.interpolate(p, (h, w), mode="bilinear", align_corners=False)
         ims, coords = patches(img, scales[i], a.crop_size, a.input_size)
-        boxes = coords * torch.tensor([w, h, w, h], dtype=torch.float32)
+        boxes = coords * torch.tensor([w, h, w, h], dtype=torch.float32, device=DEV)
         u = 1 - certainty(p)
-        rois = torch.cat([torch.zeros(len(boxes), 1), boxes], 1)
+        rois = torch.cat([torch.zeros(len(boxes), 1, device=DEV), boxes], 1)
         scores = roi_align(u, rois, (ih, iw)).mean(dim=(1, 2, 3))
         order = torch.sort(scores)[1]
         if a.n_patches != -1:
@@ -86,7 +91,7 @@ def run(img, model, refiners, a):
         ph, pw = int(rb[0, 3] - rb[0, 1]), int(rb[0, 2] - rb[0, 0])
         refined = F.interpolate(refined, (ph, pw), mode="bilinear", align_corners=False)
         canvas = torch.zeros_like(p)
-        count = torch.zeros(1, 1, h, w)
+        count = torch.zeros(1, 1, h, w, device=DEV)
         for k in range(len(order)):
             x0, y0, x1, y1 = rb[k].tolist()
             canvas[:, :, y0:y1, x0:x1] = refined[k:k + 1]
@@ -103,7 +108,7 @@ def run(img, model, refiners, a):
         n_sel, n_tot = len(order), len(coords)
         k = min(int(a.n_points), h * w * n_sel / n_tot) if a.n_points > 1 else int(w * h * a.n_points * n_sel / n_tot)
         k = int(k)
-        idx = torch.arange(h * w) if k >= h * w else e.topk(k)[1]
+        idx = torch.arange(h * w, device=DEV) if k >= h * w else e.topk(k)[1]
         if a.n_patches > 0:
             idx = idx[mask.view(-1)[idx]]
         pf = p.view(p.shape[1], -1)
@@ -125,29 +130,42 @@ def main():
     ap.add_argument("--smooth_kernel", type=int, default=5)
     ap.add_argument("--sub_batch_size", type=int, default=1)
     ap.add_argument("--save", default=None, help="folder for per-stage arg-max .npy files")
+    ap.add_argument("--device", default="cpu", help="cpu or cuda[:N]")
     a = ap.parse_args()
     if a.threads:
         torch.set_num_threads(a.threads)
+    global DEV
+    DEV = torch.device(a.device)
+    if DEV.type == "cuda":  # float32 throughout, as the Java side (no TF32)
+        torch.backends.cuda.matmul.allow_tf32 = False
+        torch.backends.cudnn.allow_tf32 = False
     fx = a.fixtures
     model = HRNetOCR().eval()
     model.load_state_dict(torch.load(f"{fx}/checkpoints/hrnet18_ocr_c19.pth", map_location="cpu"))
+    model.to(DEV)
     refiners = []
     for s in (512, 1024, 2048):
         r = RefinementMagNet(19).eval()
         r.load_state_dict(torch.load(f"{fx}/checkpoints/refinement_c19_{s}.pth", map_location="cpu"))
-        refiners.append(r)
-    img = cv2.cvtColor(cv2.imread(a.image or f"{fx}/images/frankfurt_000001_003056_leftImg8bit.png"), cv2.COLOR_BGR2RGB)
+        refiners.append(r.to(DEV))
+    path = a.image or f"{fx}/images/frankfurt_000001_003056_leftImg8bit.png"
+    img = np.load(path) if path.endswith(".npy") else cv2.cvtColor(cv2.imread(path), cv2.COLOR_BGR2RGB)  # H x W x 3 RGB
     t0 = time.time()
     with torch.no_grad():
         stages, scales = run(img, model, refiners, a)
+    if DEV.type == "cuda":
+        torch.cuda.synchronize(DEV)
     seconds = time.time() - t0
     if a.save:
         os.makedirs(a.save, exist_ok=True)
         lw, lh = scales[-1]
         for p, (w, h) in zip(stages, scales):
             q = F.interpolate(p, (lh, lw), mode="bilinear", align_corners=False) if p.shape[2:] != (lh, lw) else p
-            np.save(f"{a.save}/argmax_{w}x{h}.npy", q.argmax(1)[0].numpy().astype(np.uint8))
-    print(json.dumps({"seconds": seconds, "threads": torch.get_num_threads(), "torch": torch.__version__}))
+            np.save(f"{a.save}/argmax_{w}x{h}.npy", q.argmax(1)[0].cpu().numpy().astype(np.uint8))
+    out = {"seconds": seconds, "threads": torch.get_num_threads(), "device": str(DEV), "torch": torch.__version__}
+    if DEV.type == "cuda":
+        out["gpu"] = torch.cuda.get_device_name(DEV)
+    print(json.dumps(out))
 
 
 if __name__ == "__main__":

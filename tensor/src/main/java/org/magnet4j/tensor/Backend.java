@@ -12,6 +12,9 @@ package org.magnet4j.tensor;
 public interface Backend {
     Device device();
 
+    /** Waits until every operation queued on this device has finished: a timing boundary (CPU ops run synchronously). */
+    default void synchronize() {}
+
     // ---- memory ---------------------------------------------------------------------------------------------
     /** A zero-filled storage. */
     Storage allocate(DType dtype, int numel);

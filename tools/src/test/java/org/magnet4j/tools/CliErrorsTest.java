@@ -95,4 +95,25 @@ class CliErrorsTest {
     @Test void nothingToResume() {
         assertTrue(fails(args("train", "--resume")).contains("nothing to resume"));
     }
+
+    /** bench pipeline reads its image first: a .npy that is not H x W x 3 uint8 fails at once, naming the file. */
+    @Test void benchPipelineRejectsAnImageArrayOfTheWrongShape() throws Exception {
+        Path bad = dir.resolve("gray.npy");
+        org.magnet4j.tensor.io.Npy.write(bad, org.magnet4j.tensor.DType.UINT8, new int[] {4, 5}, new byte[20]);
+        String e = fails(List.of("bench", "pipeline", "--fixtures", dir.toString(), "--image", bad.toString(), "--no_pytorch"));
+        assertTrue(e.contains("gray.npy") && e.contains("H x W x 3 uint8"), e);
+    }
+
+    /** Asking for CUDA where there is none says what is missing instead of running elsewhere (CI has no GPU). */
+    @Test void benchOpsOnAMissingDeviceSaysWhy() {
+        org.junit.jupiter.api.Assumptions.assumeFalse(org.magnet4j.tensor.Backends.isAvailable(org.magnet4j.tensor.Device.parse("cuda")),
+                "a usable GPU is present: nothing is missing");
+        CommandLine cl = MagnetCli.commandLine();
+        StringWriter err = new StringWriter();
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute("bench", "ops", "--device", "cuda", "--no_pytorch");
+        String e = err.toString().strip(); // the message lists every place looked at, one per line
+        assertEquals(2, code, e);
+        assertTrue(e.startsWith("error: ") && !e.contains("\tat ") && e.contains("libcuda.so.1") && e.contains("--device cpu"), e);
+    }
 }

@@ -64,7 +64,7 @@ public final class CudaBackend extends GpuBackend {
     public long[] memoryStats() { return new long[] {pool.inUseBytes(), pool.cachedBytes(), pool.peakBytes()}; }
 
     /** Waits for every queued command. */
-    public void synchronize() { ctx.synchronize(); }
+    @Override public void synchronize() { ctx.synchronize(); }
 
     /** Milliseconds the GPU spent on the work body queues (CUDA events around it). */
     public float time(Runnable body) {

@@ -44,7 +44,7 @@ public final class OpenClBackend extends GpuBackend {
     public ClProfiler profiler() { return ctx.profiler; }
 
     /** Waits for every queued command. */
-    public void synchronize() { ctx.finish(); }
+    @Override public void synchronize() { ctx.finish(); }
 
     // ---- helpers for the op classes -------------------------------------------------------------------------
     /** Compute in double for float64, and for integer/half dtypes when the device has fp64. */

@@ -1,7 +1,12 @@
 package org.magnet4j.magnet.data;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Objects;
+import org.magnet4j.tensor.DType;
+import org.magnet4j.tensor.io.Npy;
+import org.magnet4j.tensor.io.NpyArray;
 
 /**
  * An 8-bit RGB picture: {@code rgb} holds {@code height} rows of {@code width} pixels, each pixel three bytes
@@ -13,6 +18,23 @@ public record RgbImage(int width, int height, byte[] rgb) {
         if (width <= 0 || height <= 0) throw new IllegalArgumentException("image size must be positive, got " + width + "x" + height);
         if ((long) width * height * 3 != rgb.length)
             throw new IllegalArgumentException(width + "x" + height + " RGB needs " + (long) width * height * 3 + " bytes, got " + rgb.length);
+    }
+
+    /**
+     * An H x W x 3 uint8 .npy (numpy's {@code image[y, x, c]}, RGB) as an image: how a runtime without java.desktop
+     * (the GPU machine's, {@code scripts/gpu-pack.sh}) reads a picture that Python decoded. No javax.imageio here.
+     */
+    public static RgbImage readNpy(Path file) {
+        NpyArray a;
+        try {
+            a = Npy.read(file);
+        } catch (IOException e) {
+            throw new ImageFileException(file, "cannot read " + file + ": " + e.getMessage(), e);
+        }
+        int[] s = a.shape();
+        if (a.dtype() != DType.UINT8 || s.length != 3 || s[2] != 3)
+            throw new ImageFileException(file, file + ": expected an H x W x 3 uint8 RGB array, got " + a.dtype() + " of shape " + Arrays.toString(s));
+        return new RgbImage(s[1], s[0], (byte[]) a.data());
     }
 
     /** A black image. */
