@@ -10,7 +10,8 @@ import org.magnet4j.tensor.Tensor;
 /**
  * The float32 softmax reads lines along the softmax dim in blocks of positions and computes each exp once.
  * Its numbers must be the per-line formula's, bit for bit (PyTorch parity is checked by the nn parity cases;
- * this pins that the blocking changed no rounding): float max, exp(float x - max) summed in double in order,
+ * this pins that the blocking, and the Vector API's exp on eight positions at a time where the reference calls
+ * Math.exp, changed no float result): float max, exp(float x - max) summed in double in order,
  * out = (float) (exp * (1 / sum)), log: (float) (x - max - log(sum)). Shapes cover inner = 1 (last dim), inner
  * below, at and above the block width and not a multiple of it, several outer slices, and lines with -inf,
  * +inf and NaN.
