@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.magnet4j.nn.functional.MedianBlur;
+import org.magnet4j.tensor.Device;
 import org.magnet4j.tensor.GradMode;
 import org.magnet4j.tensor.InterpMode;
 import org.magnet4j.tensor.Sampling;
@@ -15,6 +16,11 @@ import org.magnet4j.tensor.Tensor;
  * image, then per finer scale the patches are segmented, fused with the coarse crop by a refinement module,
  * and only the most error-prone pixels of the running prediction are replaced. Step numbers in comments
  * refer to that section.
+ * <p>
+ * The work runs on the device of the backbone's output (a GPU when the networks run there: no copies of the
+ * running prediction per patch); only the patch scores and the error map's values come to the host, for the
+ * ordering and the pixel selection (which breaks ties exactly as PyTorch's CPU topk). The stage maps handed to
+ * the listener and returned are on the CPU.
  */
 public final class ProgressiveInference {
     private final MagNetSettings s;
@@ -41,21 +47,23 @@ public final class ProgressiveInference {
         this.listener = listener;
     }
 
-    /** Runs every stage and returns each stage's probability map [1, C, H_i, W_i] (stage 0 at the input size). */
+    /** Runs every stage and returns each stage's probability map [1, C, H_i, W_i] (stage 0 at the input size), on the CPU. */
     public List<Tensor> run(PatchSource src) {
         try (var g = GradMode.noGrad()) {
             List<Tensor> stages = new ArrayList<>();
             long t0 = System.nanoTime();
             Tensor p = backbone.apply(src.patch(0, 0)).softmax(1);
-            stages.add(p);
-            listener.stageDone(0, s.scales().get(0), p, 1, System.nanoTime() - t0);
+            Tensor host = p.to(Device.CPU);
+            stages.add(host);
+            listener.stageDone(0, s.scales().get(0), host, 1, System.nanoTime() - t0);
             if (s.nPatches() == 0) return stages;
             for (int i = 1; i < s.scales().size(); i++) {
                 long t = System.nanoTime();
                 int[] ran = new int[1];
                 p = refineStage(i, p, src, ran);
-                stages.add(p);
-                listener.stageDone(i, s.scales().get(i), p, ran[0], System.nanoTime() - t);
+                host = p.to(Device.CPU);
+                stages.add(host);
+                listener.stageDone(i, s.scales().get(i), host, ran[0], System.nanoTime() - t);
             }
             return stages;
         }
@@ -77,7 +85,7 @@ public final class ProgressiveInference {
         // 3. uncertainty U = 1 - (top1 - top2)
         Tensor u = certainty(p).neg().add(1.0);
         // 4-5. patch scores = mean roi-aligned uncertainty; ascending order (the reference's quirk) unless corrected
-        Tensor scores = Sampling.roiAlign(u, roiTensor(boxes, allIndices(total)), ih, iw, 1.0, -1, false).mean(new int[] {1, 2, 3}, false);
+        Tensor scores = Sampling.roiAlign(u, roiTensor(boxes, allIndices(total), p.device()), ih, iw, 1.0, -1, false).mean(new int[] {1, 2, 3}, false);
         long[] order = scores.sort(0, s.mostUncertainFirst())[1].toLongArray();
         int selected = s.nPatches() == -1 ? total : Math.min(s.nPatches(), total);
         int[] picked = new int[selected];
@@ -96,7 +104,7 @@ public final class ProgressiveInference {
             // Each intermediate is released once consumed, so that its pooled buffer serves the next patch.
             Tensor logits = backbone.apply(Tensor.cat(batch, 0));
             Tensor fine = Tensor.releaseConsumed(logits, logits.softmax(1));
-            Tensor coarse = Sampling.roiAlign(p, roiTensor(boxes, java.util.Arrays.copyOfRange(picked, k, end)), ih, iw, 1.0, -1, false);
+            Tensor coarse = Sampling.roiAlign(p, roiTensor(boxes, java.util.Arrays.copyOfRange(picked, k, end), p.device()), ih, iw, 1.0, -1, false);
             Tensor refinedLogits = refiner.apply(fine, coarse);
             Tensor.releaseAll(fine, coarse);
             Tensor refined = Tensor.releaseConsumed(refinedLogits, refinedLogits.softmax(1));
@@ -147,7 +155,7 @@ public final class ProgressiveInference {
         } else chosen = pixels;
         if (maskFlat != null) chosen = java.util.Arrays.stream(chosen).filter(k -> maskFlat[(int) k] != 0).toArray();
         if (chosen.length == 0) return p;
-        Tensor index = Tensor.fromArray(chosen, 1, chosen.length).expand(c, chosen.length).contiguous();
+        Tensor index = Tensor.fromArray(chosen, 1, chosen.length).to(p.device()).expand(c, chosen.length).contiguous();
         Tensor values = canvas.values().reshape(c, hw).gather(1, index);
         return p.reshape(c, hw).scatter(1, index, values).reshape(p.shape());
     }
@@ -164,14 +172,14 @@ public final class ProgressiveInference {
         return r;
     }
 
-    /** roi_align boxes [K, 5]: (batch 0, x0, y0, x1, y1), float32 as the reference passes them. */
-    private static Tensor roiTensor(double[][] boxes, int[] which) {
+    /** roi_align boxes [K, 5]: (batch 0, x0, y0, x1, y1), float32 as the reference passes them, on the device. */
+    private static Tensor roiTensor(double[][] boxes, int[] which, Device device) {
         float[] rows = new float[which.length * 5];
         for (int k = 0; k < which.length; k++) {
             double[] b = boxes[which[k]];
             for (int j = 0; j < 4; j++) rows[k * 5 + 1 + j] = (float) b[j];
         }
-        return Tensor.fromArray(rows, which.length, 5);
+        return Tensor.fromArray(rows, which.length, 5).to(device);
     }
 
 }

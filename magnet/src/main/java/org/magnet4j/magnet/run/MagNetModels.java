@@ -54,13 +54,14 @@ public record MagNetModels(Module backbone, List<RefinementMagNet> refiners) {
     public Function<Tensor, Tensor> backboneFunction() { return backboneFunction(Device.CPU); }
 
     /**
-     * Runs the networks on a device (their weights move there once) while the pipeline's own bookkeeping
-     * (patch boxes, canvas, pixel selection) stays on the CPU: inputs go over, outputs come back.
+     * Runs the networks on a device (their weights move there once): inputs go over, outputs stay there, so the
+     * pipeline's own work on them (softmax, crops, canvas, error map, pixel replacement) runs there too
+     * ({@link org.magnet4j.magnet.pipeline.ProgressiveInference} works where the backbone's output lives).
      */
     public Function<Tensor, Tensor> backboneFunction(Device device) {
         if (device.isCpu()) return backbone::forward;
         backbone.to(device);
-        return x -> backbone.forward(x.to(device)).to(Device.CPU);
+        return x -> backbone.forward(x.to(device));
     }
 
     public List<BiFunction<Tensor, Tensor, Tensor>> refinerFunctions(Device device) {
@@ -71,7 +72,7 @@ public record MagNetModels(Module backbone, List<RefinementMagNet> refiners) {
                 continue;
             }
             r.to(device);
-            out.add((fine, coarse) -> r.forward(fine.to(device), coarse.to(device)).to(Device.CPU));
+            out.add((fine, coarse) -> r.forward(fine.to(device), coarse.to(device)));
         }
         return out;
     }
