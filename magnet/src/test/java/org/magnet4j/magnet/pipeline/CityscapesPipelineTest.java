@@ -29,7 +29,8 @@ import org.magnet4j.tensor.io.NpyArray;
  */
 @Tag("slow")
 class CityscapesPipelineTest {
-    private static Path fixtures() {
+    /** The shared fixtures with the pipeline reference, or the test is skipped (DeviceResidentPipelineTest uses it too). */
+    static Path fixtures() {
         String prop = System.getProperty("shared.dir");
         List<Path> candidates = new ArrayList<>();
         if (prop != null) candidates.add(Path.of(prop, "fixtures"));

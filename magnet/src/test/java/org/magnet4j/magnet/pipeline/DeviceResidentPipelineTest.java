@@ -3,7 +3,6 @@ package org.magnet4j.magnet.pipeline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +35,7 @@ class DeviceResidentPipelineTest {
     @Test
     void firstThreeStagesOnOpenClAgreeWithTheReference() throws Exception {
         Assumptions.assumeTrue(Backends.isAvailable(CL), "no OpenCL platform here (scripts/test installs PoCL when root)");
-        Path fx = fixtures();
+        Path fx = CityscapesPipelineTest.fixtures();
         Path ref = fx.resolve("reference/pipeline_cityscapes");
         MagNetSettings full = MagNetSettings.cityscapes();
         MagNetSettings s = new MagNetSettings(full.scales().subList(0, 3), full.cropWidth(), full.cropHeight(), full.inputWidth(),
@@ -65,15 +64,5 @@ class DeviceResidentPipelineTest {
             assertTrue(agreement >= 0.999, report.toString());
         }
         System.out.print(report);
-    }
-
-    private static Path fixtures() {
-        String prop = System.getProperty("shared.dir");
-        List<Path> candidates = new ArrayList<>();
-        if (prop != null) candidates.add(Path.of(prop, "fixtures"));
-        for (Path p = Path.of(System.getProperty("user.dir")).toAbsolutePath(); p != null; p = p.getParent()) candidates.add(p.resolve("shared/fixtures"));
-        for (Path c : candidates) if (Files.isRegularFile(c.resolve("reference/pipeline_cityscapes/run.json"))) return c;
-        Assumptions.abort("shared fixtures (reference/pipeline_cityscapes) not found beside the repository");
-        return null;
     }
 }
