@@ -61,4 +61,40 @@ class OpenClModelFixturesTest {
         assertTrue(d.maxAbs() <= HRNetOcrParityTest.MAX_ABS_OUTPUT && d.relL2() <= 1e-4 && agree >= 0.9999,
                 "hrnet18+ocr on OpenCL: " + d + ", arg-max " + agree);
     }
+
+    /**
+     * One train-mode step of the refinement module on OpenCL against PyTorch, as {@link RefinementTrainStepTest}
+     * checks it on the CPU: logits, OHEM loss, every parameter gradient (the backward passes of convolution, batch
+     * norm, ReLU, interpolation and the loss through the op code the CUDA backend shares), and the SGD step.
+     */
+    @Test void refinementTrainStepMatchesReference() {
+        Path dir = Fixtures.shared("reference/refinement");
+        RefinementMagNet model = new RefinementMagNet(19, true);
+        assertTrue(model.loadStateDict(TestCheckpoints.stateDict(Fixtures.shared("checkpoints/refinement_c19_512.pth")), true).isClean());
+        model.train(true);
+        model.to(CL);
+        Tensor logits = model.forward(Fixtures.npy(dir.resolve("refine_train_coarse.npy")).to(CL), Fixtures.npy(dir.resolve("refine_train_fine.npy")).to(CL));
+        Fixtures.Diff dl = Fixtures.diff(logits.to(Device.CPU), Fixtures.npy(dir.resolve("refine_train_logits.npy")));
+        assertTrue(dl.relL2() <= 1e-4, "train-mode logits on OpenCL: " + dl);
+        Tensor loss = new org.magnet4j.nn.loss.OhemCrossEntropyLoss(255, 0.7, 5000).forward(logits, Fixtures.npy(dir.resolve("refine_train_label.npy")).to(CL));
+        double want = Fixtures.npy(dir.resolve("refine_train_loss.npy")).item(), got = loss.item();
+        assertTrue(Math.abs(got - want) <= 1e-5 * Math.abs(want), "OHEM loss on OpenCL " + got + " vs PyTorch " + want);
+        loss.backward();
+        double worst = 0;
+        String worstName = "";
+        for (var e : model.namedParameters().entrySet()) {
+            assertTrue(e.getValue().grad() != null, "no gradient for " + e.getKey());
+            Fixtures.Diff d = Fixtures.diff(e.getValue().grad().to(Device.CPU), Fixtures.npy(dir.resolve("refine_train_grad." + e.getKey() + ".npy")));
+            if (d.relL2() > worst) {
+                worst = d.relL2();
+                worstName = e.getKey();
+            }
+            assertTrue(d.relL2() <= RefinementTrainStepTest.GRAD_VS_FIXTURE, "gradient of " + e.getKey() + " on OpenCL: " + d);
+        }
+        new org.magnet4j.nn.optim.SGD(model.parameters(), 1e-3, 0.9, 5e-4).step();
+        Fixtures.Diff dw = Fixtures.diff(model.stateDict().get("conv1.weight").to(Device.CPU), Fixtures.npy(dir.resolve("refine_train_step1.conv1.weight.npy")));
+        System.out.printf("refinement train step on OpenCL: logits %s, loss %.8f vs %.8f, worst gradient rel-L2 %.3g (%s), conv1.weight after SGD %s%n",
+                dl, got, want, worst, worstName, dw);
+        assertTrue(dw.relL2() <= 1e-6, "conv1.weight after one SGD step on OpenCL: " + dw);
+    }
 }
