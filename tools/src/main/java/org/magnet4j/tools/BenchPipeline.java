@@ -79,13 +79,7 @@ final class BenchPipeline implements Callable<Integer> {
         for (int i = 0; i < stages.size(); i++) {
             var sc = s.scales().get(i);
             Path f = refs.resolve("argmax_" + sc.width() + "x" + sc.height() + ".npy");
-            byte[] want = (byte[]) org.magnet4j.tensor.io.Npy.read(f).data();
-            byte[] got = org.magnet4j.magnet.run.StagePredictions.argmaxAt(stages.get(i), last.width(), last.height()).data();
-            if (want.length != got.length)
-                throw new IllegalArgumentException(f + ": " + want.length + " pixels, the stage's map at " + last + " has " + got.length);
-            int same = 0;
-            for (int k = 0; k < want.length; k++) if (want[k] == got[k]) same++;
-            double agreement = same / (double) want.length;
+            double agreement = org.magnet4j.magnet.run.StagePredictions.agreement(stages.get(i), last.width(), last.height(), f);
             all &= agreement >= 0.999;
             System.out.printf("  stage %d %s: arg-max agreement with %s %.5f%% %s%n", i, sc, f.getFileName(), 100 * agreement,
                     agreement >= 0.999 ? "PASS" : "FAIL (below 99.9%)");

@@ -113,9 +113,9 @@ final class ReduceKernels {
     }
 
     /** The preferred double vector (8 lanes with AVX-512, 4 with AVX2), and the floats of as many lanes it widens. */
-    private static final VectorSpecies<Double> D8 = DoubleVector.SPECIES_PREFERRED;
-    private static final VectorSpecies<Float> F8 = VectorSpecies.of(float.class, jdk.incubator.vector.VectorShape.forBitSize(D8.length() * 32));
-    private static final int LANES = D8.length();
+    private static final VectorSpecies<Double> DOUBLES = DoubleVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> FLOATS = VectorSpecies.of(float.class, jdk.incubator.vector.VectorShape.forBitSize(DOUBLES.length() * 32));
+    private static final int LANES = DOUBLES.length();
 
     /**
      * float32 (log-)softmax of the lines at positions [0, width) of one block: line b is x[xOff + b + k * inner],
@@ -136,16 +136,16 @@ final class ReduceKernels {
         for (int k = 0; k < len; k++) {
             int at = xOff + k * inner, b = 0;
             for (; b < vectorWidth; b += LANES) // lanewise MAX is Math.max: NaN wins, +0 over -0
-                FloatVector.fromArray(F8, m, b).lanewise(VectorOperators.MAX, FloatVector.fromArray(F8, x, at + b)).intoArray(m, b);
+                FloatVector.fromArray(FLOATS, m, b).lanewise(VectorOperators.MAX, FloatVector.fromArray(FLOATS, x, at + b)).intoArray(m, b);
             for (; b < width; b++) m[b] = Math.max(m[b], x[at + b]);
         }
         for (int k = 0; k < len; k++) {
             int at = xOff + k * inner, ek = k * width, b = 0;
             for (; b < vectorWidth; b += LANES) {
-                FloatVector d = FloatVector.fromArray(F8, x, at + b).sub(FloatVector.fromArray(F8, m, b)); // float x - max
-                DoubleVector v = ((DoubleVector) d.convertShape(VectorOperators.F2D, D8, 0)).lanewise(VectorOperators.EXP);
+                FloatVector d = FloatVector.fromArray(FLOATS, x, at + b).sub(FloatVector.fromArray(FLOATS, m, b)); // float x - max
+                DoubleVector v = ((DoubleVector) d.convertShape(VectorOperators.F2D, DOUBLES, 0)).lanewise(VectorOperators.EXP);
                 v.intoArray(e, ek + b);
-                DoubleVector.fromArray(D8, s, b).add(v).intoArray(s, b);
+                DoubleVector.fromArray(DOUBLES, s, b).add(v).intoArray(s, b);
             }
             for (; b < width; b++) {
                 double v = Math.exp(x[at + b] - m[b]);
@@ -162,7 +162,7 @@ final class ReduceKernels {
             for (int k = 0; k < len; k++) {
                 int to = oOff + k * inner, ek = k * width, b = 0;
                 for (; b < vectorWidth; b += LANES) // (float) (e * (1 / sum)), a vector at a time
-                    ((FloatVector) DoubleVector.fromArray(D8, e, ek + b).mul(DoubleVector.fromArray(D8, s, b)).convertShape(VectorOperators.D2F, F8, 0)).intoArray(out, to + b);
+                    ((FloatVector) DoubleVector.fromArray(DOUBLES, e, ek + b).mul(DoubleVector.fromArray(DOUBLES, s, b)).convertShape(VectorOperators.D2F, FLOATS, 0)).intoArray(out, to + b);
                 for (; b < width; b++) out[to + b] = (float) (e[ek + b] * s[b]);
             }
         }

@@ -1,6 +1,8 @@
 package org.magnet4j.magnet.pipeline;
 
 import java.util.List;
+import org.magnet4j.tensor.DType;
+import org.magnet4j.tensor.Device;
 import org.magnet4j.tensor.Tensor;
 
 /**
@@ -14,9 +16,9 @@ record Canvas(Tensor values, Tensor mask) {
     /** @param resized the refined patches in selection order, already at the first box's pixel size, in batches */
     static Canvas assemble(List<Tensor> resized, double[][] boxes, int[] picked, int classes, int h, int w) {
         int ph = resized.get(0).size(2), pw = resized.get(0).size(3);
-        org.magnet4j.tensor.Device device = resized.get(0).device(); // where the patches are: the canvas is made there
-        Tensor canvas = Tensor.zeros(device, org.magnet4j.tensor.DType.FLOAT32, 1, classes, h, w);
-        Tensor count = Tensor.zeros(device, org.magnet4j.tensor.DType.FLOAT32, 1, 1, h, w);
+        Device device = resized.get(0).device(); // where the patches are: the canvas is made there
+        Tensor canvas = Tensor.zeros(device, DType.FLOAT32, 1, classes, h, w);
+        Tensor count = Tensor.zeros(device, DType.FLOAT32, 1, 1, h, w);
         int part = 0, inPart = 0;
         for (int k = 0; k < picked.length; k++, inPart++) {
             if (inPart == resized.get(part).size(0)) {
