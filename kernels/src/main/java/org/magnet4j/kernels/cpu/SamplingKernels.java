@@ -1,6 +1,10 @@
 package org.magnet4j.kernels.cpu;
 
+import static org.magnet4j.kernels.SamplingTables.axis;
+
 import java.util.Arrays;
+import org.magnet4j.kernels.SamplingTables.Axis;
+import org.magnet4j.kernels.SamplingTables.RoiBox;
 import org.magnet4j.tensor.DType;
 import org.magnet4j.tensor.InterpMode;
 import org.magnet4j.tensor.Tensor;
@@ -21,9 +25,6 @@ final class SamplingKernels {
 
     private static double[] doubles(Tensor c) { return (double[]) ((CpuStorage) c.storage()).array; }
 
-    /** Rounds to float when emulating float32 arithmetic: for + - * / of floats this equals the float op. */
-    private static double rd(double v, boolean f32) { return f32 ? (float) v : v; }
-
     /** A contiguous tensor of dtype (float32 or float64) holding a. */
     private static Tensor fromDoubles(CpuBackend be, DType dt, double[] a, int... shape) {
         if (dt == DType.FLOAT64) return Tensor.of(new CpuStorage(be, DType.FLOAT64, a, a.length), shape);
@@ -42,56 +43,6 @@ final class SamplingKernels {
     }
 
     // ---- interpolate ------------------------------------------------------------------------------------------
-
-    /** Taps along one axis: out[o] = w0[o] * in[i0[o]] + w1[o] * in[i1[o]] (nearest: w0 = 1, w1 = 0, i1 = i0). */
-    record Axis(int[] i0, int[] i1, double[] w0, double[] w1) {}
-
-    /**
-     * PyTorch's source index rules. nearest: {@code nearest_idx} (in == out copies, out == 2*in halves, else
-     * min(floorf(o * scale), in-1) with a float scale in/out or 1/scale_factor). bilinear:
-     * {@code area_pixel_compute_scale} (scale in the input precision: float for float32) and
-     * {@code compute_source_index_and_lambda} (source index in double, negative sources clamped to 0 unless
-     * align_corners, i1 = i0 + (i0 < in-1), lambda1 = src - i0); an axis with in == out is copied, as PyTorch's
-     * CPU kernel does even when a scale factor was given (e.g. 7 * 1.1 -> 7).
-     */
-    static Axis axis(int in, int out, InterpMode mode, boolean alignCorners, double scaleFactor, boolean f32) {
-        int[] i0 = new int[out], i1 = new int[out];
-        double[] w0 = new double[out], w1 = new double[out];
-        if (mode == InterpMode.NEAREST) {
-            float scale = scaleFactor > 0 ? (float) (1.0 / scaleFactor) : (float) in / (float) out;
-            for (int o = 0; o < out; o++) {
-                int s;
-                if (out == in) s = o;
-                else if (out == 2 * in) s = o >> 1;
-                else s = Math.min((int) Math.floor((float) o * scale), in - 1);
-                i0[o] = i1[o] = s;
-                w0[o] = 1;
-            }
-            return new Axis(i0, i1, w0, w1);
-        }
-        if (out == in) {
-            for (int o = 0; o < out; o++) {
-                i0[o] = i1[o] = o;
-                w0[o] = 1;
-            }
-            return new Axis(i0, i1, w0, w1);
-        }
-        double scale;
-        if (alignCorners) scale = out > 1 ? rd((double) (in - 1) / (out - 1), f32) : 0;
-        else scale = scaleFactor > 0 ? rd(1.0 / scaleFactor, f32) : rd((double) in / out, f32);
-        // compute_source_index_and_lambda: the source index is computed in acc_type (double on CPU, also for
-        // float32) from the scale rounded to the input precision; lambda1 is then rounded to that precision
-        for (int o = 0; o < out; o++) {
-            double src = alignCorners ? scale * o : Math.max(scale * (o + 0.5) - 0.5, 0);
-            int s = (int) src;
-            i0[o] = s;
-            i1[o] = s + (s < in - 1 ? 1 : 0);
-            double l1 = rd(src - s, f32);
-            w1[o] = l1;
-            w0[o] = rd(1 - l1, f32);
-        }
-        return new Axis(i0, i1, w0, w1);
-    }
 
     static Tensor interpolate(CpuBackend be, Tensor x, int oh, int ow, InterpMode mode, boolean alignCorners, double sh, double sw) {
         boolean f32 = x.dtype() == DType.FLOAT32, nearest = mode == InterpMode.NEAREST;
@@ -267,62 +218,6 @@ final class SamplingKernels {
 
     // ---- roi_align --------------------------------------------------------------------------------------------
 
-    /**
-     * One box's sampling points, separable: row t = ph * gh + iy has taps (yl, yh) with weights (hy, ly) and is
-     * used when yok; column u = pw * gw + ix likewise. The sample weight of tap pairs is hy*hx, hy*lx, ly*hx, ly*lx.
-     */
-    private record RoiGeom(int batch, int gh, int gw, double count, int[] yl, int[] yh, double[] hy, double[] ly, boolean[] yok,
-                           int[] xl, int[] xh, double[] hx, double[] lx, boolean[] xok) {}
-
-    /** torchvision's roi_align_forward_kernel_impl / pre_calc_for_bilinear_interpolate, in float or double. */
-    private static RoiGeom geom(double[] b, int k, int height, int width, int oh, int ow, double scale, int samplingRatio, boolean aligned, boolean f32) {
-        int o = k * 5;
-        double offset = aligned ? 0.5 : 0.0;
-        double sx = rd(b[o + 1] * scale - offset, f32), sy = rd(b[o + 2] * scale - offset, f32);
-        double ex = rd(b[o + 3] * scale - offset, f32), ey = rd(b[o + 4] * scale - offset, f32);
-        double rw = rd(ex - sx, f32), rh = rd(ey - sy, f32);
-        if (!aligned) {
-            rw = Math.max(rw, 1);
-            rh = Math.max(rh, 1);
-        }
-        double bh = rd(rh / oh, f32), bw = rd(rw / ow, f32);
-        int gh = samplingRatio > 0 ? samplingRatio : (int) Math.ceil(bh);
-        int gw = samplingRatio > 0 ? samplingRatio : (int) Math.ceil(bw);
-        double count = Math.max(gh * gw, 1);
-        int nh = Math.max(gh, 0), nw = Math.max(gw, 0);
-        int[] yl = new int[oh * nh], yh = new int[oh * nh], xl = new int[ow * nw], xh = new int[ow * nw];
-        double[] hy = new double[oh * nh], ly = new double[oh * nh], hx = new double[ow * nw], lx = new double[ow * nw];
-        boolean[] yok = new boolean[oh * nh], xok = new boolean[ow * nw];
-        for (int ph = 0; ph < oh; ph++)
-            for (int iy = 0; iy < nh; iy++) {
-                double y = rd(rd(sy + rd(ph * bh, f32), f32) + rd(rd((iy + 0.5) * bh, f32) / gh, f32), f32);
-                tap(y, height, ph * nh + iy, yl, yh, hy, ly, yok, f32);
-            }
-        for (int pw = 0; pw < ow; pw++)
-            for (int ix = 0; ix < nw; ix++) {
-                double x = rd(rd(sx + rd(pw * bw, f32), f32) + rd(rd((ix + 0.5) * bw, f32) / gw, f32), f32);
-                tap(x, width, pw * nw + ix, xl, xh, hx, lx, xok, f32);
-            }
-        return new RoiGeom((int) b[o], gh, gw, count, yl, yh, hy, ly, yok, xl, xh, hx, lx, xok);
-    }
-
-    /** bilinear_interpolate along one axis: empty outside [-1, size], clamp at 0, last pixel repeated. */
-    private static void tap(double v, int size, int t, int[] lo, int[] hi, double[] wlo, double[] whi, boolean[] ok, boolean f32) {
-        if (v < -1.0 || v > size) return;
-        ok[t] = true;
-        if (v <= 0) v = 0;
-        int l = (int) v, h;
-        if (l >= size - 1) {
-            h = l = size - 1;
-            v = l;
-        } else h = l + 1;
-        double lw = rd(v - l, f32);
-        lo[t] = l;
-        hi[t] = h;
-        whi[t] = lw;
-        wlo[t] = rd(1 - lw, f32);
-    }
-
     static Tensor roiAlign(CpuBackend be, Tensor x, Tensor boxes, int oh, int ow, double scale, int samplingRatio, boolean aligned) {
         boolean f32 = x.dtype() == DType.FLOAT32;
         Tensor xc = x.contiguous();
@@ -330,7 +225,7 @@ final class SamplingKernels {
         double[] b = boxes.toDoubleArray();
         Tensor out = be.uninitialized(x.dtype(), nk, c, oh, ow); // every element written
         for (int k = 0; k < nk; k++) {
-            RoiGeom g = geom(b, k, h, w, oh, ow, scale, samplingRatio, aligned, f32);
+            RoiBox g = RoiBox.of(b, k, h, w, oh, ow, scale, samplingRatio, aligned, f32);
             int gh = Math.max(g.gh(), 0), gw = Math.max(g.gw(), 0), kk = k;
             int[] yl = g.yl(), yh = g.yh(), xl = g.xl(), xh = g.xh();
             boolean[] yok = g.yok(), xok = g.xok();
@@ -402,13 +297,13 @@ final class SamplingKernels {
         boolean f32 = gy.dtype() == DType.FLOAT32;
         int n = xs[0], c = xs[1], h = xs[2], w = xs[3], oh = gy.size(2), ow = gy.size(3), nk = boxes.size(0);
         double[] b = boxes.toDoubleArray(), g = gy.toDoubleArray(), gx = new double[n * c * h * w];
-        RoiGeom[] geoms = new RoiGeom[nk];
-        for (int k = 0; k < nk; k++) geoms[k] = geom(b, k, h, w, oh, ow, scale, samplingRatio, aligned, f32);
+        RoiBox[] geoms = new RoiBox[nk];
+        for (int k = 0; k < nk; k++) geoms[k] = RoiBox.of(b, k, h, w, oh, ow, scale, samplingRatio, aligned, f32);
         Parallel.forRange(n * c, 1, (lo, hi) -> {
             for (int p = lo; p < hi; p++) {
                 int bi = p / c, ch = p % c, base = p * h * w;
                 for (int k = 0; k < nk; k++) {
-                    RoiGeom r = geoms[k];
+                    RoiBox r = geoms[k];
                     if (r.batch() != bi) continue;
                     int gh = Math.max(r.gh(), 0), gw = Math.max(r.gw(), 0);
                     for (int ph = 0; ph < oh; ph++)

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.magnet4j.kernels.SamplingTables;
 import org.magnet4j.tensor.InterpMode;
 import org.magnet4j.tensor.Sampling;
 import org.magnet4j.tensor.Tensor;
@@ -29,8 +30,8 @@ class BilinearRowsTest {
         Tensor y = scale > 0 ? Sampling.interpolateScale(t, scale, scale, InterpMode.BILINEAR, align)
                              : Sampling.interpolate(t, oh, ow, InterpMode.BILINEAR, align);
         int outH = y.size(2), outW = y.size(3);
-        SamplingKernels.Axis ay = SamplingKernels.axis(h, outH, InterpMode.BILINEAR, align, scale > 0 ? scale : -1, true);
-        SamplingKernels.Axis ax = SamplingKernels.axis(w, outW, InterpMode.BILINEAR, align, scale > 0 ? scale : -1, true);
+        SamplingTables.Axis ay = SamplingTables.axis(h, outH, InterpMode.BILINEAR, align, scale > 0 ? scale : -1, true);
+        SamplingTables.Axis ax = SamplingTables.axis(w, outW, InterpMode.BILINEAR, align, scale > 0 ? scale : -1, true);
         float[] got = y.toFloatArray();
         for (int p = 0; p < n * c; p++)
             for (int oy = 0; oy < outH; oy++)
