@@ -1,6 +1,8 @@
 package org.magnet4j.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.function.Function;
 import java.util.List;
@@ -10,6 +12,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
 import org.magnet4j.tensor.Conv2dParams;
 import org.magnet4j.tensor.DType;
+import org.magnet4j.tensor.Device;
+import org.magnet4j.tensor.GradMode;
 import org.magnet4j.tensor.InterpMode;
 import org.magnet4j.tensor.Pool2dParams;
 import org.magnet4j.tensor.Sampling;
@@ -157,7 +161,63 @@ public abstract class BackendConformanceSuite {
         // the fused inference convolution (the device's default composes conv2d, add and relu)
         check("conv2dFused " + t, in -> in.get(0).conv2dFused(in.get(1), in.get(2), in.get(3), true, Conv2dParams.of(1, 1, 1, 1)),
                 false, false, randn(73, t, 2, 4, 9, 7), randn(74, t, 6, 4, 3, 3), randn(75, t, 6), randn(76, t, 2, 6, 9, 7));
+        // ... with batch norm's affine and a strided residual, as unfolded models run it
+        check("conv2dFused with scale and shift " + t, in -> in.get(0).conv2dFused(in.get(1), in.get(2), in.get(3), in.get(4),
+                        in.get(5).permute(0, 3, 2, 1), true, Conv2dParams.of(1, 1, 1, 1)),
+                false, false, randn(77, t, 2, 4, 9, 7), randn(78, t, 6, 4, 3, 3), randn(79, t, 6), randn(80, t, 6), randn(81, t, 6),
+                randn(82, t, 2, 7, 9, 6));
         check("unfold " + t, in -> Sampling.unfold(in.get(0), 3, 2, new Conv2dParams(2, 1, 1, 1, 1, 2, 1)), false, true, randn(72, t, 2, 3, 7, 8));
+    }
+
+    /**
+     * On the device itself, the fused inference convolution has the bits of the ops it stands for (conv2d, then
+     * * scale + shift, + residual, ReLU), whichever parts are present: a backend that fuses them must round as they do.
+     */
+    @ParameterizedTest @EnumSource(F.class) public void conv2dFusedHasTheComposedOpsBits(F f) {
+        DType t = dt(f);
+        Device d = conformance().device();
+        Conv2dParams p = Conv2dParams.of(1, 1, 1, 1);
+        Tensor x = randn(90, t, 2, 4, 9, 7).to(d), w = randn(91, t, 6, 4, 3, 3).to(d), b = randn(92, t, 6).to(d);
+        Tensor scale = randn(93, t, 6).to(d), shift = randn(94, t, 6).to(d), res = randn(95, t, 2, 7, 9, 6).to(d).permute(0, 3, 2, 1);
+        try (var g = GradMode.noGrad()) {
+            for (int mask = 0; mask < 16; mask++) {
+                Tensor bias = (mask & 1) != 0 ? b : null, r = (mask & 2) != 0 ? res : null;
+                boolean affine = (mask & 4) != 0, relu = (mask & 8) != 0;
+                Tensor want = x.conv2d(w, bias, p);
+                if (affine) want = want.mul(scale.reshape(1, -1, 1, 1)).add(shift.reshape(1, -1, 1, 1));
+                if (r != null) want = want.add(r);
+                if (relu) want = want.relu();
+                Tensor got = x.conv2dFused(w, bias, affine ? scale : null, affine ? shift : null, r, relu, p);
+                assertSameBits(want, got, t + " bias=" + (bias != null) + " residual=" + (r != null) + " affine=" + affine + " relu=" + relu);
+            }
+        }
+    }
+
+    /** Batch norm's eval {scale, shift} on the device: as the CPU computes it, and bit for bit as the device's own separate ops. */
+    @ParameterizedTest @EnumSource(F.class) public void batchNormEvalAffine(F f) {
+        DType t = dt(f);
+        Tensor mean = randn(100, t, 19), var = randn(101, t, 19).abs(), weight = randn(102, t, 19), bias = randn(103, t, 19);
+        check("batchNormEvalAffine " + t, in -> in.get(0).backend().batchNormEvalAffine(in.get(0), in.get(1), in.get(2), in.get(3), 1e-5),
+                false, false, mean, var, weight, bias);
+        Device d = conformance().device();
+        Tensor m = mean.to(d), v = var.to(d), w = weight.to(d), b = bias.to(d);
+        for (int mask = 0; mask < 4; mask++) {
+            Tensor wt = (mask & 1) != 0 ? w : null, bs = (mask & 2) != 0 ? b : null;
+            Tensor scale = v.add(1e-5).sqrt().rdiv(1.0);
+            if (wt != null) scale = scale.mul(wt);
+            Tensor shift = m.mul(scale).neg();
+            if (bs != null) shift = shift.add(bs);
+            Tensor[] got = m.backend().batchNormEvalAffine(m, v, wt, bs, 1e-5);
+            assertSameBits(scale, got[0], t + " scale, weight=" + (wt != null) + " bias=" + (bs != null));
+            assertSameBits(shift, got[1], t + " shift, weight=" + (wt != null) + " bias=" + (bs != null));
+        }
+    }
+
+    private static void assertSameBits(Tensor want, Tensor got, String what) {
+        double[] a = want.toDoubleArray(), c = got.toDoubleArray();
+        assertEquals(a.length, c.length, what);
+        for (int i = 0; i < a.length; i++)
+            if (Double.doubleToLongBits(a[i]) != Double.doubleToLongBits(c[i])) fail(what + ": element " + i + " got " + c[i] + ", the separate ops " + a[i]);
     }
 
     @ParameterizedTest @EnumSource(F.class) public void pooling(F f) {

@@ -72,6 +72,19 @@ public interface Backend {
         return matmul(x.dtype() == DType.FLOAT64 ? x : x.to(DType.FLOAT64), w.transpose(1, 2).contiguous());
     }
 
+    /**
+     * Eval batch norm's per-channel {scale, shift}: scale = (1 / sqrt(var + eps)) * weight, shift = -(mean * scale) +
+     * bias (weight and bias may be null), each step rounded in the inputs' dtype as the separate ops round it. All
+     * [C], same dtype, on this backend. Records no gradient. A backend may compute it in one kernel (same bits).
+     */
+    default Tensor[] batchNormEvalAffine(Tensor mean, Tensor var, Tensor weight, Tensor bias, double eps) {
+        Tensor scale = unary(UnaryOp.RDIV_SCALAR, unary(UnaryOp.SQRT, unary(UnaryOp.ADD_SCALAR, var, eps), 0), 1.0);
+        if (weight != null) scale = binary(BinaryOp.MUL, scale, weight);
+        Tensor shift = unary(UnaryOp.NEG, binary(BinaryOp.MUL, mean, scale), 0);
+        if (bias != null) shift = binary(BinaryOp.ADD, shift, bias);
+        return new Tensor[] {scale, shift};
+    }
+
     /** x [N,C,H,W], w [O,C/g,kH,kW], bias [O] or null. */
     Tensor conv2d(Tensor x, Tensor w, Tensor bias, Conv2dParams p);
 

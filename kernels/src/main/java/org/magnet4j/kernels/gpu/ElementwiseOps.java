@@ -35,4 +35,30 @@ final class ElementwiseOps {
                 .buf(bb).view(StridedView.of(bb)).buf(out).i32(a.dtype().byteSize()).i32(out.numel()).run(out.numel());
         return out;
     }
+
+    /**
+     * relu?(((y * scale[c]) + shift[c]) + residual) in place on y, a convolution's new contiguous output, in one kernel
+     * instead of up to four (the separate ops' rounding, step by step: their bits). scale and shift [C] (both or
+     * neither), residual y's shape (any view), each may be absent.
+     */
+    Tensor convEpilogue(Tensor y, Tensor scale, Tensor shift, Tensor residual, boolean relu) {
+        if (scale == null && residual == null && !relu) return y;
+        Tensor sc = scale == null ? y : be.contig(be.here(scale)), sh = shift == null ? y : be.contig(be.here(shift));
+        Tensor r = residual == null ? y : be.here(residual);
+        int hw = y.size(2) * y.size(3);
+        be.launch("elementwise", y.dtype(), "conv_epilogue").buf(y).i32(y.dtype().ordinal()).i32(y.numel()).i32(Math.max(hw, 1)).i32(y.size(1))
+                .buf(sc).buf(sh).i32(scale != null).buf(r).i32(r.dtype().ordinal()).view(StridedView.of(r)).i32(residual != null).i32(relu)
+                .run(y.numel());
+        return y;
+    }
+
+    /** Batch norm's eval {scale, shift} in one kernel (float32 or float64, contiguous [C] inputs: see the kernel). */
+    Tensor[] bnEvalAffine(Tensor mean, Tensor var, Tensor weight, Tensor bias, double eps) {
+        DType t = mean.dtype();
+        int n = mean.numel();
+        Tensor scale = be.empty(t, n), shift = be.empty(t, n);
+        be.launch("elementwise", t, "bn_eval_affine").buf(mean).buf(var).buf(weight == null ? mean : weight).i32(weight != null)
+                .buf(bias == null ? mean : bias).i32(bias != null).acc(eps).buf(scale).buf(shift).i32(t.ordinal()).i32(n).run(n);
+        return new Tensor[] {scale, shift};
+    }
 }

@@ -2,6 +2,7 @@ package org.magnet4j.kernels.gpu;
 
 import org.magnet4j.tensor.Backend;
 import org.magnet4j.tensor.BinaryOp;
+import org.magnet4j.tensor.Conv2dParams;
 import org.magnet4j.tensor.DType;
 import org.magnet4j.tensor.InterpMode;
 import org.magnet4j.tensor.Pool2dParams;
@@ -23,6 +24,8 @@ public abstract class GpuBackend implements Backend {
     private final IndexOps indexing = new IndexOps(this);
     private final SortOps sorting = new SortOps(this);
     private final SamplingOps sampling = new SamplingOps(this);
+
+    private static final boolean FUSED_EPILOGUE = !"false".equals(System.getProperty("magnet.gpu.fusedEpilogue"));
 
     protected GpuBackend() {}
 
@@ -76,6 +79,31 @@ public abstract class GpuBackend implements Backend {
     @Override public Tensor binary(BinaryOp op, Tensor a, Tensor b) { return elementwise.binary(op, a, b); }
 
     @Override public Tensor where(Tensor cond, Tensor a, Tensor b) { return elementwise.where(cond, a, b); }
+
+    /** One kernel for float32/float64 [C] statistics on this device (a convolution's batch norm needed seven). */
+    @Override public Tensor[] batchNormEvalAffine(Tensor mean, Tensor var, Tensor weight, Tensor bias, double eps) {
+        DType t = mean.dtype();
+        boolean one = (t == DType.FLOAT32 || t == DType.FLOAT64) && FUSED_EPILOGUE;
+        for (Tensor v : new Tensor[] {mean, var, weight, bias})
+            one &= v == null || v.dtype() == t && v.isContiguous() && v.dim() == 1 && v.numel() == mean.numel() && v.device().equals(device());
+        return one ? elementwise.bnEvalAffine(mean, var, weight, bias, eps) : Backend.super.batchNormEvalAffine(mean, var, weight, bias, eps);
+    }
+
+    /**
+     * The device's convolution (with its bias), then the rest of the epilogue (batch norm's affine, residual, ReLU)
+     * in one kernel over the output instead of one op each: fewer launches and passes over memory, same bits.
+     */
+    @Override public Tensor conv2dFused(Tensor x, Tensor w, Tensor bias, Tensor scale, Tensor shift, Tensor residual, boolean relu, Conv2dParams p) {
+        DType t = x.dtype();
+        boolean sameTypes = (scale == null || scale.dtype() == t && shift.dtype() == t) && (residual == null || residual.dtype() == t);
+        // Promotions, or -Dmagnet.gpu.fusedEpilogue=false (to compare): the composed ops.
+        if (!sameTypes || !FUSED_EPILOGUE) return Backend.super.conv2dFused(x, w, bias, scale, shift, residual, relu, p);
+        Tensor y = conv2d(x, w, bias, p);
+        if (y.isContiguous()) return elementwise.convEpilogue(y, scale, shift, residual, relu);
+        if (scale != null) y = y.mul(scale.reshape(1, -1, 1, 1)).add(shift.reshape(1, -1, 1, 1)); // as Backend's default
+        if (residual != null) y = binary(BinaryOp.ADD, y, residual);
+        return relu ? unary(UnaryOp.RELU, y, 0) : y;
+    }
 
     @Override public Tensor reduce(ReduceOp op, Tensor x, int dim) { return reduce.reduce(op, x, dim); }
 

@@ -215,6 +215,10 @@ class CudaStubTest {
             Tensor boxes = stub(Tensor.fromArray(new double[] {0, 0.5, 1.0, 6.2, 5.5, 1, 2.0, 0.0, 8.5, 6.9}, 2, 5));
             Tensor r = be.roiAlign(x, boxes, 3, 4, 0.8, 2, true);
             be.roiAlignBackward(r, boxes, x.shape(), 0.8, 0, false);
+            // the inference convolution: cuDNN, then one epilogue kernel (affine, a strided residual, ReLU)
+            Tensor wf = stub(randn(11, t, 4, 3, 3, 3)), res = stub(randn(12, t, 2, 9, 7, 4)).permute(0, 3, 2, 1);
+            be.conv2dFused(x, wf, null, stub(randn(13, t, 4)), stub(randn(14, t, 4)), res, true, Conv2dParams.of(1, 1, 1, 1));
+            be.batchNormEvalAffine(stub(randn(15, t, 4)), stub(randn(16, t, 4)), stub(randn(17, t, 4)), null, 1e-5);
             // the fallbacks: our GEMM kernel, im2col + GEMM convolution
             be.useCublas(false);
             be.useCudnn(false);

@@ -39,11 +39,25 @@ public final class F {
      * can apply them in its epilogue ({@code Tensor.conv2dFused}) and give the bits of {@link #batchNormEval}.
      */
     public static Tensor[] batchNormEvalAffine(Tensor mean, Tensor var, Tensor weight, Tensor bias, double eps) {
+        if (oneBackendCall(mean, var, weight, bias))
+            try (var g = GradMode.noGrad()) {
+                return mean.backend().batchNormEvalAffine(mean, var, weight, bias, eps); // a device may do it in one kernel
+            }
         Tensor scale = var.add(eps).sqrt().rdiv(1.0);
         if (weight != null) scale = scale.mul(weight);
         Tensor shift = mean.mul(scale).neg();
         if (bias != null) shift = shift.add(bias);
         return new Tensor[] {scale, shift};
+    }
+
+    /** No gradient to record, and the statistics alike: [C] vectors of one floating dtype on one device. */
+    private static boolean oneBackendCall(Tensor mean, Tensor var, Tensor weight, Tensor bias) {
+        boolean grad = GradMode.isEnabled() && (mean.requiresGrad() || var.requiresGrad()
+                || weight != null && weight.requiresGrad() || bias != null && bias.requiresGrad());
+        if (grad || mean.dim() != 1 || !mean.dtype().isFloating()) return false;
+        for (Tensor t : new Tensor[] {var, weight, bias})
+            if (t != null && (t.dim() != 1 || t.numel() != mean.numel() || t.dtype() != mean.dtype() || !t.device().equals(mean.device()))) return false;
+        return true;
     }
 
     public static BatchNormResult batchNormTrain(Tensor x, Tensor weight, Tensor bias, double eps) {
