@@ -18,8 +18,8 @@ import org.magnet4j.tensor.Tensor;
  * Unfolded (the default) in eval mode without gradients, the norm's multiply and add, and any residual add and ReLU,
  * ride in the convolution's epilogue in the separate ops' float order: the same bits as conv, then batch norm, then
  * add, then ReLU, in one pass over the output instead of up to five (the separate passes took about a fifth of the
- * Cityscapes pipeline). The norm's scale and shift are recomputed from its current tensors on every call, as the
- * separate batch norm does, so nothing can go stale.
+ * Cityscapes pipeline). The norm's scale and shift are computed as the separate batch norm computes them, and kept
+ * until any of its tensors is replaced.
  */
 public final class ConvBn {
     private final Conv2d conv;
@@ -27,6 +27,7 @@ public final class ConvBn {
     private boolean folding;
     private Tensor[] source; // the tensors the cache was computed from
     private Tensor foldedWeight, foldedBias;
+    private Tensor[] affineSource, affine; // the eval norm's {scale, shift} and the tensors they came from
 
     public ConvBn(Conv2d conv, BatchNorm2d bn) {
         this.conv = conv;
@@ -116,8 +117,20 @@ public final class ConvBn {
         return x.conv2dFused(conv.weight(), conv.bias(), affine[0], affine[1], residual, relu, conv.params);
     }
 
-    /** The eval norm's {scale, shift} from its current tensors, as its own forward computes them. */
-    private Tensor[] evalAffine() { return F.batchNormEvalAffine(bn.runningMean(), bn.runningVar(), bn.weight(), bn.bias(), bn.eps); }
+    /**
+     * The eval norm's {scale, shift}, as its own forward computes them, kept while its four tensors are the same
+     * objects: tensors are never written in place (a state-dict load, an optimiser step, a running-statistics update
+     * or a move replaces them), so the same objects hold the same values. Recomputing them cost seven kernel launches
+     * per convolution on a GPU (one since they are one kernel) for 19 to 512 numbers.
+     */
+    private Tensor[] evalAffine() {
+        Tensor[] now = {bn.runningMean(), bn.runningVar(), bn.weight(), bn.bias()};
+        if (affine == null || !sameObjects(affineSource, now)) {
+            affine = F.batchNormEvalAffine(now[0], now[1], now[2], now[3], bn.eps);
+            affineSource = now;
+        }
+        return affine;
+    }
 
     private void refreshFolded() {
         Tensor[] now = {conv.weight(), conv.bias(), bn.weight(), bn.bias(), bn.runningMean(), bn.runningVar()};

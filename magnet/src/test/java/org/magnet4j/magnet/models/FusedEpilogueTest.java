@@ -9,6 +9,8 @@ import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.magnet4j.nn.Module;
 import org.magnet4j.tensor.GradMode;
+import org.magnet4j.nn.layers.Conv2d;
+import org.magnet4j.nn.layers.BatchNorm2d;
 import org.magnet4j.tensor.Tensor;
 
 /**
@@ -80,4 +82,27 @@ class FusedEpilogueTest {
 
     @Test
     void refinementUnfoldedFusedEqualsComposed() { refinementSameBits(false, 36); }
+
+    /**
+     * The unfolded norm's scale and shift are kept between calls; replacing any of the norm's tensors (as a state-dict
+     * load, an optimiser step or a running-statistics update does) must be seen at the next call.
+     */
+    @Test
+    void unfoldedNormFollowsReplacedTensors() {
+        SplittableRandom rng = new SplittableRandom(37);
+        Conv2d conv = new Conv2d(4, 6, 3, 1, 1, false);
+        BatchNorm2d bn = new BatchNorm2d(6, 1e-5, 0.1);
+        ConvBn cb = new ConvBn(conv, bn);
+        bn.eval();
+        Tensor x = Tensor.randn(rng, 2, 4, 9, 7);
+        for (String name : new String[] {"running_mean", "running_var", "weight", "bias"}) {
+            try (var g = GradMode.noGrad()) {
+                cb.applyRelu(x); // computes (and keeps) the affine from the current tensors
+                Tensor v = Tensor.randn(rng, 6);
+                bn.namedState().get(name).set(name.equals("running_var") ? v.abs().add(0.5) : v);
+                Tensor fused = cb.applyRelu(x), composed = bn.forward(conv.forward(x)).relu();
+                assertArrayEquals(composed.toFloatArray(), fused.toFloatArray(), "after replacing " + name);
+            }
+        }
+    }
 }
