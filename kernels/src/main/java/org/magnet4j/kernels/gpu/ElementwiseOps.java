@@ -37,17 +37,20 @@ final class ElementwiseOps {
     }
 
     /**
-     * relu?(((y * scale[c]) + shift[c]) + residual) in place on y, a convolution's new contiguous output, in one kernel
-     * instead of up to four (the separate ops' rounding, step by step: their bits). scale and shift [C] (both or
-     * neither), residual y's shape (any view), each may be absent.
+     * relu?((((y + bias[c]) * scale[c]) + shift[c]) + residual) in place on y, a convolution's new contiguous output
+     * computed without its bias, in one kernel instead of up to five (the separate ops' rounding, step by step: their
+     * bits). bias, scale and shift [C] (scale and shift both or neither), residual y's shape (any view), each may be
+     * absent.
      */
-    Tensor convEpilogue(Tensor y, Tensor scale, Tensor shift, Tensor residual, boolean relu) {
-        if (scale == null && residual == null && !relu) return y;
+    Tensor convEpilogue(Tensor y, Tensor bias, Tensor scale, Tensor shift, Tensor residual, boolean relu) {
+        if (bias == null && scale == null && residual == null && !relu) return y;
+        Tensor b = bias == null ? y : be.contig(be.here(bias));
         Tensor sc = scale == null ? y : be.contig(be.here(scale)), sh = shift == null ? y : be.contig(be.here(shift));
         Tensor r = residual == null ? y : be.here(residual);
         int hw = y.size(2) * y.size(3);
         be.launch("elementwise", y.dtype(), "conv_epilogue").buf(y).i32(y.dtype().ordinal()).i32(y.numel()).i32(Math.max(hw, 1)).i32(y.size(1))
-                .buf(sc).buf(sh).i32(scale != null).buf(r).i32(r.dtype().ordinal()).view(StridedView.of(r)).i32(residual != null).i32(relu)
+                .buf(b).i32(bias != null).buf(sc).buf(sh).i32(scale != null)
+                .buf(r).i32(r.dtype().ordinal()).view(StridedView.of(r)).i32(residual != null).i32(relu)
                 .run(y.numel());
         return y;
     }

@@ -90,16 +90,19 @@ public abstract class GpuBackend implements Backend {
     }
 
     /**
-     * The device's convolution (with its bias), then the rest of the epilogue (batch norm's affine, residual, ReLU)
-     * in one kernel over the output instead of one op each: fewer launches and passes over memory, same bits.
+     * The device's convolution, then its bias and the rest of the epilogue (batch norm's affine, residual, ReLU) in one
+     * kernel over the output instead of one op each: fewer launches and passes over memory, the same bits (a
+     * convolution's bias add is y + b on both devices: our add_bias kernel, cuDNN's addTensor with alpha = beta = 1).
      */
     @Override public Tensor conv2dFused(Tensor x, Tensor w, Tensor bias, Tensor scale, Tensor shift, Tensor residual, boolean relu, Conv2dParams p) {
         DType t = x.dtype();
-        boolean sameTypes = (scale == null || scale.dtype() == t && shift.dtype() == t) && (residual == null || residual.dtype() == t);
+        boolean sameTypes = (bias == null || bias.dtype() == t) && (scale == null || scale.dtype() == t && shift.dtype() == t)
+                && (residual == null || residual.dtype() == t);
         // Promotions, or -Dmagnet.gpu.fusedEpilogue=false (to compare): the composed ops.
         if (!sameTypes || !FUSED_EPILOGUE) return Backend.super.conv2dFused(x, w, bias, scale, shift, residual, relu, p);
-        Tensor y = conv2d(x, w, bias, p);
-        if (y.isContiguous()) return elementwise.convEpilogue(y, scale, shift, residual, relu);
+        Tensor y = conv2d(x, w, null, p); // the bias rides in the epilogue: one launch fewer
+        if (y.isContiguous()) return elementwise.convEpilogue(y, bias, scale, shift, residual, relu);
+        if (bias != null) y = binary(BinaryOp.ADD, y, bias.reshape(1, -1, 1, 1));
         if (scale != null) y = y.mul(scale.reshape(1, -1, 1, 1)).add(shift.reshape(1, -1, 1, 1)); // as Backend's default
         if (residual != null) y = binary(BinaryOp.ADD, y, residual);
         return relu ? unary(UnaryOp.RELU, y, 0) : y;
