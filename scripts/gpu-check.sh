@@ -1,7 +1,7 @@
 #!/bin/bash
 # Run ON THE GPU MACHINE (no JDK, no Maven needed), from the repository root, after scripts/gpu-pack.sh was run on
 # the build machine and .device/ was carried along:
-#   bash scripts/gpu-check.sh [ops] [models] [pipeline] [bench]      (default: all four, in that order)
+#   bash scripts/gpu-check.sh [ops] [models] [pipeline] [bench] [profile]   (default: all five, in that order)
 #   ops       every op of CudaConformanceTest on CUDA against the CPU, plus the PTX and library checks (CudaCheck);
 #             `ops --all` also runs the GPU-free CUDA tests there
 #   models    HRNet-W18+OCR on the fixture input with the fixture checkpoint, on the GPU and on the CPU, each
@@ -10,6 +10,8 @@
 #             time next to PyTorch's on the same GPU
 #   bench     HRNet-W18+OCR forward at batch 1 and 8, and the kernels at MagNet's sizes (bench ops: cuDNN convolutions
 #             at HRNet's shapes, our interpolate, softmax and top-k), on the GPU next to PyTorch eager on the same GPU
+#   profile   where an HRNet-W18+OCR forward spends its GPU time, at batch 1 and 8: every kernel and library call
+#             (cuDNN, cuBLAS) with its calls and device time (bench model --profile; events slow it a little)
 # Each stage's report goes to stdout and to $OUT/<stage>.txt ($OUT, or /tmp/gpu-check). GPU_CHECK_DEVICE (default
 # cuda) picks the device of the last three stages: `GPU_CHECK_DEVICE=cpu bash scripts/gpu-check.sh models pipeline
 # bench` rehearses them on a machine without a GPU. Exit status: 0 all ran and passed, 1 a failure, 2 ops skipped
@@ -23,7 +25,7 @@ dev=${GPU_CHECK_DEVICE:-cuda}
 out=${OUT:-/tmp/gpu-check}
 mkdir -p "$out"
 stages=("$@")
-[ ${#stages[@]} -eq 0 ] && stages=(ops models pipeline bench)
+[ ${#stages[@]} -eq 0 ] && stages=(ops models pipeline bench profile)
 
 t_start=$(date +%s)
 if [ ! -x /tmp/jre/bin/java ]; then
@@ -94,7 +96,13 @@ for stage in "${stages[@]}"; do
         | tee "$out/bench.txt"
       [ "${PIPESTATUS[0]}" = 0 ] || rc=1
       ;;
-    *) echo "unknown stage $stage (ops, models, pipeline, bench)" >&2; rc=1 ;;
+    profile)
+      { tool bench model --model hrnet18+ocr --num_classes 19 --device $dev --shape 1 3 128 256 --repeat 3 --profile --no_pytorch \
+          && tool bench model --model hrnet18+ocr --num_classes 19 --device $dev --shape 8 3 128 256 --repeat 2 --profile --no_pytorch; } 2>&1 \
+        | tee "$out/profile.txt"
+      [ "${PIPESTATUS[0]}" = 0 ] || rc=1
+      ;;
+    *) echo "unknown stage $stage (ops, models, pipeline, bench, profile)" >&2; rc=1 ;;
   esac
 done
 echo "==== done in $(($(date +%s) - t_start)) s, exit $rc"

@@ -39,8 +39,9 @@ final class BenchModel implements Callable<Integer> {
 
     @Option(names = "--no_pytorch", description = "Skip the PyTorch run.") boolean noTorch;
 
-    @Option(names = "--profile", description = "Also print where the timed forwards spent their time: each convolution layer's "
-            + "path (GEMM or Winograd), time per forward and GFLOP/s (CPU only).") boolean profile;
+    @Option(names = "--profile", description = "Also print where the timed forwards spent their time. CPU: each convolution layer's "
+            + "path (GEMM or Winograd), time per forward and GFLOP/s. CUDA or OpenCL: each kernel and library call (cuDNN, "
+            + "cuBLAS): calls and device time over the timed forwards, from device events (which slow the timed forwards a little).") boolean profile;
 
     @Override public Integer call() {
         BenchCommand.setThreads(threads);
@@ -48,9 +49,8 @@ final class BenchModel implements Callable<Integer> {
         Module m = ModelRegistry.create(model, numClasses);
         m.eval();
         if (!noFold) BnFolding.foldForInference(m);
+        if (profile) DeviceProfile.enable(); // before the device's backend starts: its queue or stream records events
         Device dev = org.magnet4j.kernels.Devices.resolve(device);
-        if (profile && !dev.isCpu()) throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                "--profile times the CPU backend's convolutions; drop it or use --device cpu (got " + dev + ")");
         m.to(dev);
         Tensor x = Tensor.randn(new java.util.SplittableRandom(0), shape).to(dev);
         List<Double> times = new ArrayList<>();
@@ -62,9 +62,13 @@ final class BenchModel implements Callable<Integer> {
                 float[] out = m.forward(x).toFloatArray(); // waits for the device and includes the copy back
                 if (i > 0) times.add((System.nanoTime() - t0) / 1e9);
                 else checksum = BenchCommand.bitsChecksum(out);
-                if (i == 0 && profile) ConvProfile.start(); // the timed forwards only, not the warm-up
+                if (i == 0 && profile) { // the timed forwards only, not the warm-up
+                    if (dev.isCpu()) ConvProfile.start();
+                    else DeviceProfile.reset(dev);
+                }
             }
-            if (profile) BenchCommand.printProfile(ConvProfile.stop(), repeat, times.stream().mapToDouble(Double::doubleValue).sum() / repeat);
+            if (profile && dev.isCpu()) BenchCommand.printProfile(ConvProfile.stop(), repeat, times.stream().mapToDouble(Double::doubleValue).sum() / repeat);
+            else if (profile) System.out.print(DeviceProfile.summary(dev, repeat));
             heap.start(); // one more forward, measured for memory only (the GC it starts with is not timed)
             m.forward(x).toFloatArray();
             heap.stop();

@@ -55,6 +55,7 @@ public final class CudaProfiler {
         return sb.toString();
     }
 
+    /** Forgets what was recorded so far (e.g. a warm-up's one-time work). */
     public synchronized void reset() {
         drain();
         totals.clear();

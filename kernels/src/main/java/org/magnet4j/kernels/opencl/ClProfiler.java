@@ -39,6 +39,12 @@ public final class ClProfiler {
         pending.clear();
     }
 
+    /** Forgets what was recorded so far (e.g. a warm-up's one-time work). */
+    public synchronized void reset() {
+        resolve();
+        totals.clear();
+    }
+
     /** kernel name -> {calls, total device nanoseconds}, after waiting for pending kernels. */
     public synchronized Map<String, long[]> totals() {
         resolve();
