@@ -177,8 +177,10 @@ public abstract class BackendConformanceSuite {
         DType t = dt(f);
         Device d = conformance().device();
         Conv2dParams p = Conv2dParams.of(1, 1, 1, 1);
-        Tensor x = randn(90, t, 2, 4, 9, 7).to(d), w = randn(91, t, 6, 4, 3, 3).to(d), b = randn(92, t, 6).to(d);
-        Tensor scale = randn(93, t, 6).to(d), shift = randn(94, t, 6).to(d), res = randn(95, t, 2, 7, 9, 6).to(d).permute(0, 3, 2, 1);
+        // bias, scale and shift are views that start inside their buffers (as slices of a larger tensor would)
+        Tensor x = randn(90, t, 2, 4, 9, 7).to(d), w = randn(91, t, 6, 4, 3, 3).to(d), b = randn(92, t, 9).to(d).narrow(0, 3, 6);
+        Tensor scale = randn(93, t, 8).to(d).narrow(0, 1, 6), shift = randn(94, t, 2, 6).to(d).select(0, 1);
+        Tensor res = randn(95, t, 2, 7, 9, 6).to(d).permute(0, 3, 2, 1);
         try (var g = GradMode.noGrad()) {
             for (int mask = 0; mask < 16; mask++) {
                 Tensor bias = (mask & 1) != 0 ? b : null, r = (mask & 2) != 0 ? res : null;
@@ -200,7 +202,8 @@ public abstract class BackendConformanceSuite {
         check("batchNormEvalAffine " + t, in -> in.get(0).backend().batchNormEvalAffine(in.get(0), in.get(1), in.get(2), in.get(3), 1e-5),
                 false, false, mean, var, weight, bias);
         Device d = conformance().device();
-        Tensor m = mean.to(d), v = var.to(d), w = weight.to(d), b = bias.to(d);
+        // views that start inside their buffers, and a strided one
+        Tensor m = mean.to(d), v = Tensor.cat(List.of(var, var), 0).to(d).narrow(0, 19, 19), w = weight.to(d), b = Tensor.stack(List.of(bias, bias), 1).to(d).select(1, 1);
         for (int mask = 0; mask < 4; mask++) {
             Tensor wt = (mask & 1) != 0 ? w : null, bs = (mask & 2) != 0 ? b : null;
             Tensor scale = v.add(1e-5).sqrt().rdiv(1.0);

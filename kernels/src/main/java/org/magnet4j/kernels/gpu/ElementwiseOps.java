@@ -44,8 +44,8 @@ final class ElementwiseOps {
      */
     Tensor convEpilogue(Tensor y, Tensor bias, Tensor scale, Tensor shift, Tensor residual, boolean relu) {
         if (bias == null && scale == null && residual == null && !relu) return y;
-        Tensor b = bias == null ? y : be.contig(be.here(bias));
-        Tensor sc = scale == null ? y : be.contig(be.here(scale)), sh = shift == null ? y : be.contig(be.here(shift));
+        Tensor b = bias == null ? y : fromStart(bias);
+        Tensor sc = scale == null ? y : fromStart(scale), sh = shift == null ? y : fromStart(shift);
         Tensor r = residual == null ? y : be.here(residual);
         int hw = y.size(2) * y.size(3);
         be.launch("elementwise", y.dtype(), "conv_epilogue").buf(y).i32(y.dtype().ordinal()).i32(y.numel()).i32(Math.max(hw, 1)).i32(y.size(1))
@@ -55,10 +55,20 @@ final class ElementwiseOps {
         return y;
     }
 
-    /** Batch norm's eval {scale, shift} in one kernel (float32 or float64, contiguous [C] inputs: see the kernel). */
+    /** t on this device, contiguous from the start of its buffer (kernels that index a [C] vector from 0 read it so). */
+    private Tensor fromStart(Tensor t) {
+        Tensor h = be.here(t);
+        return h.isContiguous() && h.offset() == 0 ? h : be.copyOf(h);
+    }
+
+    /** Batch norm's eval {scale, shift} in one kernel (float32 or float64 [C] inputs: see the kernel). */
     Tensor[] bnEvalAffine(Tensor mean, Tensor var, Tensor weight, Tensor bias, double eps) {
         DType t = mean.dtype();
         int n = mean.numel();
+        mean = fromStart(mean);
+        var = fromStart(var);
+        weight = weight == null ? null : fromStart(weight);
+        bias = bias == null ? null : fromStart(bias);
         Tensor scale = be.empty(t, n), shift = be.empty(t, n);
         be.launch("elementwise", t, "bn_eval_affine").buf(mean).buf(var).buf(weight == null ? mean : weight).i32(weight != null)
                 .buf(bias == null ? mean : bias).i32(bias != null).acc(eps).buf(scale).buf(shift).i32(t.ordinal()).i32(n).run(n);

@@ -85,7 +85,7 @@ public abstract class GpuBackend implements Backend {
         DType t = mean.dtype();
         boolean one = (t == DType.FLOAT32 || t == DType.FLOAT64) && FUSED_EPILOGUE;
         for (Tensor v : new Tensor[] {mean, var, weight, bias})
-            one &= v == null || v.dtype() == t && v.isContiguous() && v.dim() == 1 && v.numel() == mean.numel() && v.device().equals(device());
+            one &= v == null || v.dtype() == t && v.dim() == 1 && v.numel() == mean.numel() && v.device().equals(device());
         return one ? elementwise.bnEvalAffine(mean, var, weight, bias, eps) : Backend.super.batchNormEvalAffine(mean, var, weight, bias, eps);
     }
 
