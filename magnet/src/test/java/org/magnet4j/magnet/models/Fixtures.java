@@ -1,6 +1,9 @@
 package org.magnet4j.magnet.models;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -12,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
+import org.magnet4j.tensor.Shapes;
 import org.magnet4j.tensor.Tensor;
 import org.magnet4j.tensor.io.Npy;
 
@@ -38,6 +42,35 @@ final class Fixtures {
 
     /** One entry of a dumped state-dict listing. */
     record Entry(String name, String dtype, int[] shape) {}
+
+    /**
+     * The model's state dict has exactly the listing's names, in its order, with its shapes and dtypes; source names
+     * where the listing came from ("listing", "checkpoint") in the messages.
+     */
+    static void assertLayout(List<Entry> expected, org.magnet4j.nn.Module model, String source) {
+        java.util.Map<String, Tensor> mine = model.stateDict();
+        List<String> names = new ArrayList<>(mine.keySet());
+        List<String> want = expected.stream().map(Entry::name).toList();
+        List<String> missing = new ArrayList<>(want), extra = new ArrayList<>(names);
+        missing.removeAll(names);
+        extra.removeAll(want);
+        assertTrue(missing.isEmpty() && extra.isEmpty(), "missing from the model: " + missing + "; not in the " + source + ": " + extra);
+        assertEquals(want, names, "same names, different order");
+        for (Entry e : expected) {
+            Tensor t = mine.get(e.name());
+            assertArrayEquals(e.shape(), t.shape(), e.name() + ": " + source + " " + Shapes.str(e.shape()) + ", model " + Shapes.str(t.shape()));
+            assertEquals(e.dtype(), t.dtype().toString().toLowerCase(), e.name() + " dtype");
+        }
+    }
+
+    /** The listing's parameter count (batch-norm statistics not counted). */
+    static long parameterCount(List<Entry> listing) {
+        long n = 0;
+        for (Entry e : listing)
+            if (!e.name().endsWith("running_mean") && !e.name().endsWith("running_var") && !e.name().endsWith("num_batches_tracked"))
+                n += Shapes.numel(e.shape());
+        return n;
+    }
 
     /** Reads a "name dtype shape" listing from the test resources, in file order. */
     static List<Entry> listing(String resource) {

@@ -11,7 +11,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.magnet4j.nn.LoadReport;
 import org.magnet4j.nn.Module;
-import org.magnet4j.tensor.Shapes;
 import org.magnet4j.tensor.Tensor;
 
 /**
@@ -19,37 +18,13 @@ import org.magnet4j.tensor.Tensor;
  * resnet50()/resnet101() plus the heads (MagNet's names), and the width-reduced files' layouts.
  */
 class FpnPspLayoutTest {
-    private static void assertLayout(List<Fixtures.Entry> expected, Module model) {
-        Map<String, Tensor> mine = model.stateDict();
-        List<String> names = new ArrayList<>(mine.keySet());
-        List<String> want = expected.stream().map(Fixtures.Entry::name).toList();
-        List<String> missing = new ArrayList<>(want), extra = new ArrayList<>(names);
-        missing.removeAll(names);
-        extra.removeAll(want);
-        assertTrue(missing.isEmpty() && extra.isEmpty(), "missing from the model: " + missing + "; not in the listing: " + extra);
-        assertEquals(want, names, "same names, different order");
-        for (Fixtures.Entry e : expected) {
-            Tensor t = mine.get(e.name());
-            assertArrayEquals(e.shape(), t.shape(), e.name() + ": listing " + Shapes.str(e.shape()) + ", model " + Shapes.str(t.shape()));
-            assertEquals(e.dtype(), t.dtype().toString().toLowerCase(), e.name() + " dtype");
-        }
-    }
-
-    private static long count(List<Fixtures.Entry> listing) {
-        long n = 0;
-        for (Fixtures.Entry e : listing)
-            if (!e.name().endsWith("running_mean") && !e.name().endsWith("running_var") && !e.name().endsWith("num_batches_tracked"))
-                n += Shapes.numel(e.shape());
-        return n;
-    }
-
     @Test void fpnMatchesListing() {
         List<Fixtures.Entry> listing = Fixtures.listing(FpnPspParityTest.DIR + "fpn_c7.state.txt");
         assertEquals(344, listing.size());
         Module model = ModelRegistry.create("fpn", 7);
-        assertLayout(listing, model);
+        Fixtures.assertLayout(listing, model, "listing");
         assertEquals(28_064_839, model.parameterCount());
-        assertEquals(28_064_839, count(listing));
+        assertEquals(28_064_839, Fixtures.parameterCount(listing));
         // ResNet-50 without fc: 23,508,032 parameters, torchvision's names
         assertEquals(23_508_032, ((ResNetFPN) model).backbone().parameterCount());
         // no reference numbers at full width (the parity tests run the same code at width 4): an odd-size smoke run
@@ -66,9 +41,9 @@ class FpnPspLayoutTest {
         List<Fixtures.Entry> listing = Fixtures.listing(FpnPspParityTest.DIR + "psp_c19.state.txt");
         assertEquals(658, listing.size());
         Module model = ModelRegistry.create("psp", 19);
-        assertLayout(listing, model);
+        Fixtures.assertLayout(listing, model, "listing");
         assertEquals(72_349_097, model.parameterCount());
-        assertEquals(72_349_097, count(listing));
+        assertEquals(72_349_097, Fixtures.parameterCount(listing));
         assertEquals(42_500_160, ((PSPNet) model).backbone().parameterCount());
     }
 

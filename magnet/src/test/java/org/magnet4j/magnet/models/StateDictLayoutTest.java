@@ -11,49 +11,24 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.magnet4j.nn.LoadReport;
 import org.magnet4j.nn.Module;
-import org.magnet4j.tensor.Shapes;
 import org.magnet4j.tensor.Tensor;
 
 /** Our models' state dicts against the listings dumped from the fixture checkpoints with PyTorch. */
 class StateDictLayoutTest {
-    private static void assertLayout(List<Fixtures.Entry> expected, Module model) {
-        Map<String, Tensor> mine = model.stateDict();
-        List<String> names = new ArrayList<>(mine.keySet());
-        List<String> want = expected.stream().map(Fixtures.Entry::name).toList();
-        List<String> missing = new ArrayList<>(want), extra = new ArrayList<>(names);
-        missing.removeAll(names);
-        extra.removeAll(want);
-        assertTrue(missing.isEmpty() && extra.isEmpty(), "missing from the model: " + missing + "; not in the checkpoint: " + extra);
-        assertEquals(want, names, "same names, different order");
-        for (Fixtures.Entry e : expected) {
-            Tensor t = mine.get(e.name());
-            assertArrayEquals(e.shape(), t.shape(), e.name() + ": checkpoint " + Shapes.str(e.shape()) + ", model " + Shapes.str(t.shape()));
-            assertEquals(e.dtype(), t.dtype().toString().toLowerCase(), e.name() + " dtype");
-        }
-    }
-
-    private static long count(List<Fixtures.Entry> listing) {
-        long n = 0;
-        for (Fixtures.Entry e : listing)
-            if (!e.name().endsWith("running_mean") && !e.name().endsWith("running_var") && !e.name().endsWith("num_batches_tracked"))
-                n += Shapes.numel(e.shape());
-        return n;
-    }
-
     @Test void refinementMatchesCheckpointListing() {
         List<Fixtures.Entry> listing = Fixtures.listing("refinement_c19.state.txt");
         assertEquals(60, listing.size());
         RefinementMagNet model = new RefinementMagNet(19, true);
-        assertLayout(listing, model);
+        Fixtures.assertLayout(listing, model, "checkpoint");
         assertEquals(103_500, model.parameterCount());
-        assertEquals(103_500, count(listing));
+        assertEquals(103_500, Fixtures.parameterCount(listing));
     }
 
     @Test void refinementWithoutBnDropsOnlyBn0() {
         List<Fixtures.Entry> listing = new ArrayList<>(Fixtures.listing("refinement_c19.state.txt"));
         listing.removeIf(e -> e.name().startsWith("bn0."));
         RefinementMagNet model = new RefinementMagNet(19, false);
-        assertLayout(listing, model);
+        Fixtures.assertLayout(listing, model, "checkpoint");
         assertEquals(103_500 - 2 * 38, model.parameterCount());
     }
 
@@ -72,9 +47,9 @@ class StateDictLayoutTest {
         List<Fixtures.Entry> listing = Fixtures.listing("hrnet18_ocr_c19.state.txt");
         assertEquals(924, listing.size());
         Module model = ModelRegistry.create("hrnet18+ocr", 19);
-        assertLayout(listing, model);
+        Fixtures.assertLayout(listing, model, "checkpoint");
         assertEquals(6_379_278, model.parameterCount());
-        assertEquals(6_379_278, count(listing));
+        assertEquals(6_379_278, Fixtures.parameterCount(listing));
     }
 
     @Test void hrnet48OcrHasW48Widths() {
