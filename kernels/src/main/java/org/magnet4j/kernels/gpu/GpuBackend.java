@@ -98,8 +98,10 @@ public abstract class GpuBackend implements Backend {
         DType t = x.dtype();
         boolean sameTypes = (bias == null || bias.dtype() == t) && (scale == null || scale.dtype() == t && shift.dtype() == t)
                 && (residual == null || residual.dtype() == t);
-        // Promotions, or -Dmagnet.gpu.fusedEpilogue=false (to compare): the composed ops.
-        if (!sameTypes || !FUSED_EPILOGUE) return Backend.super.conv2dFused(x, w, bias, scale, shift, residual, relu, p);
+        // Promotions, or -Dmagnet.gpu.fusedEpilogue=false (to compare): the composed ops. The kernel keeps its compute type
+        // between steps, which rounds as the separate ops only for float32 and float64 (the only convolution dtypes today).
+        boolean computeType = t == DType.FLOAT32 || t == DType.FLOAT64;
+        if (!sameTypes || !computeType || !FUSED_EPILOGUE) return Backend.super.conv2dFused(x, w, bias, scale, shift, residual, relu, p);
         Tensor y = conv2d(x, w, null, p); // the bias rides in the epilogue: one launch fewer
         if (y.isContiguous()) return elementwise.convEpilogue(y, bias, scale, shift, residual, relu);
         if (bias != null) y = binary(BinaryOp.ADD, y, bias.reshape(1, -1, 1, 1));
