@@ -252,6 +252,29 @@ class CudaStubTest {
         assertTrue(be.ctx.modules().origins.values().stream().allMatch(o -> o.equals("ptx")), be.ctx.modules().origins.toString());
     }
 
+    /** -Dmagnet.cuda.profile=true: our kernels and the cuDNN and cuBLAS calls are timed by events, and reset forgets them. */
+    @Test void profilerRecordsKernelsAndLibraryCalls() {
+        CudaBackend profiled;
+        System.setProperty("magnet.cuda.profile", "true");
+        try {
+            profiled = new CudaBackend(new Device("cudastub", 1), be.ctx);
+        } finally {
+            System.clearProperty("magnet.cuda.profile");
+        }
+        DType t = DType.FLOAT32;
+        Tensor x = Tensor.of(profiled.upload(randn(30, t, 1, 3, 6, 5).toFloatArray(), t), 1, 3, 6, 5);
+        Tensor w = Tensor.of(profiled.upload(randn(31, t, 4, 3, 3, 3).toFloatArray(), t), 4, 3, 3, 3);
+        Tensor b = Tensor.of(profiled.upload(randn(32, t, 4).toFloatArray(), t), 4);
+        profiled.conv2dFused(x, w, b, null, null, null, true, Conv2dParams.of(1, 1, 1, 1));
+        profiled.conv2d(x, w, b, Conv2dParams.of(1, 1, 1, 1));
+        profiled.matmul(Tensor.of(profiled.upload(randn(33, t, 5, 7).toFloatArray(), t), 1, 5, 7), Tensor.of(profiled.upload(randn(34, t, 7, 2).toFloatArray(), t), 1, 7, 2));
+        String s = profiled.profiler().summary();
+        for (String name : new String[] {"cudnn conv forward", "cudnn add bias", "cublas gemm", "conv_epilogue"})
+            assertTrue(s.contains(name), name + " missing from\n" + s);
+        profiled.profiler().reset();
+        assertTrue(!profiled.profiler().summary().contains("cudnn"), profiled.profiler().summary());
+    }
+
     @Test void launchWithWrongArgumentsIsRefusedBeforeTheDriver() {
         CudaException e = assertThrows(CudaException.class,
                 () -> be.launch("copy", DType.FLOAT32, "fill_view").buf(Tensor.of(be.allocate(DType.FLOAT32, 4), 4)).i32(0).i32(4).acc(1).run(4));
