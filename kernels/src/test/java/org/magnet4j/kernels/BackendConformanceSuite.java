@@ -1,8 +1,6 @@
 package org.magnet4j.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.function.Function;
 import java.util.List;
@@ -190,12 +188,15 @@ public abstract class BackendConformanceSuite {
                 if (r != null) want = want.add(r);
                 if (relu) want = want.relu();
                 Tensor got = x.conv2dFused(w, bias, affine ? scale : null, affine ? shift : null, r, relu, p);
-                assertSameBits(want, got, t + " bias=" + (bias != null) + " residual=" + (r != null) + " affine=" + affine + " relu=" + relu);
+                conformance().compare(t + " bias=" + (bias != null) + " residual=" + (r != null) + " affine=" + affine + " relu=" + relu, want, got, true);
             }
         }
     }
 
-    /** Batch norm's eval {scale, shift} on the device: as the CPU computes it, and bit for bit as the device's own separate ops. */
+    /**
+     * Batch norm's eval {scale, shift} on the device: as the CPU computes it, and bit for bit as the device's own separate
+     * ops (an exact comparison: assertArrayEquals compares doubles by their bits).
+     */
     @ParameterizedTest @EnumSource(F.class) public void batchNormEvalAffine(F f) {
         DType t = dt(f);
         Tensor mean = randn(100, t, 19), var = randn(101, t, 19).abs(), weight = randn(102, t, 19), bias = randn(103, t, 19);
@@ -211,16 +212,9 @@ public abstract class BackendConformanceSuite {
             Tensor shift = m.mul(scale).neg();
             if (bs != null) shift = shift.add(bs);
             Tensor[] got = m.backend().batchNormEvalAffine(m, v, wt, bs, 1e-5);
-            assertSameBits(scale, got[0], t + " scale, weight=" + (wt != null) + " bias=" + (bs != null));
-            assertSameBits(shift, got[1], t + " shift, weight=" + (wt != null) + " bias=" + (bs != null));
+            conformance().compare(t + " scale, weight=" + (wt != null) + " bias=" + (bs != null), scale, got[0], true);
+            conformance().compare(t + " shift, weight=" + (wt != null) + " bias=" + (bs != null), shift, got[1], true);
         }
-    }
-
-    private static void assertSameBits(Tensor want, Tensor got, String what) {
-        double[] a = want.toDoubleArray(), c = got.toDoubleArray();
-        assertEquals(a.length, c.length, what);
-        for (int i = 0; i < a.length; i++)
-            if (Double.doubleToLongBits(a[i]) != Double.doubleToLongBits(c[i])) fail(what + ": element " + i + " got " + c[i] + ", the separate ops " + a[i]);
     }
 
     @ParameterizedTest @EnumSource(F.class) public void pooling(F f) {

@@ -18,15 +18,17 @@ final class DeviceProfile {
     }
 
     static void reset(Device dev) {
-        if (Backends.get(dev) instanceof CudaBackend cuda && cuda.profiler() != null) cuda.profiler().reset();
-        else if (Backends.get(dev) instanceof OpenClBackend cl && cl.profiler() != null) cl.profiler().reset();
+        var backend = Backends.get(dev);
+        if (backend instanceof CudaBackend cuda && cuda.profiler() != null) cuda.profiler().reset();
+        else if (backend instanceof OpenClBackend cl && cl.profiler() != null) cl.profiler().reset();
     }
 
     /** The device's profile over the timed forwards, with the number of kernel launches per forward. */
     static String summary(Device dev, int forwards) {
-        if (Backends.get(dev) instanceof CudaBackend cuda && cuda.profiler() != null)
+        var backend = Backends.get(dev);
+        if (backend instanceof CudaBackend cuda && cuda.profiler() != null)
             return "device profile over " + forwards + " timed forwards (" + dev + "):\n" + cuda.profiler().summary();
-        if (Backends.get(dev) instanceof OpenClBackend cl && cl.profiler() != null) {
+        if (backend instanceof OpenClBackend cl && cl.profiler() != null) {
             long calls = cl.profiler().totals().values().stream().mapToLong(v -> v[0]).sum();
             return "device profile over " + forwards + " timed forwards (" + dev + "), " + calls / Math.max(forwards, 1)
                     + " kernel launches per forward:\n" + cl.profiler().summary();

@@ -61,23 +61,22 @@ final class LinearOps {
     }
 
     private void cublas(boolean dbl, int m, int n, int k, GemmOperand a, GemmOperand b, GemmOperand c, int nb1, int nb2, boolean acc) {
-        long t0 = begin("cublas gemm");
-        try {
-            cublasCalls(dbl, m, n, k, a, b, c, nb1, nb2, acc);
-        } finally {
-            end("cublas gemm", t0);
+        timed("cublas gemm", () -> cublasCalls(dbl, m, n, k, a, b, c, nb1, nb2, acc));
+    }
+
+    /** Runs a library call; with -Dmagnet.cuda.profile=true its GPU time is recorded as our kernels' are (CudaProfiler). */
+    private void timed(String name, Runnable call) {
+        if (be.profiler == null) {
+            call.run();
+            return;
         }
-    }
-
-    /** With -Dmagnet.cuda.profile=true, a library call's GPU time is recorded as our kernels' are (CudaProfiler). */
-    private long begin(String name) {
-        if (be.profiler == null) return 0;
+        long t0 = System.nanoTime();
         be.profiler.begin(name);
-        return System.nanoTime();
-    }
-
-    private void end(String name, long t0) {
-        if (be.profiler != null) be.profiler.end(name, t0);
+        try {
+            call.run();
+        } finally {
+            be.profiler.end(name, t0);
+        }
     }
 
     private void cublasCalls(boolean dbl, int m, int n, int k, GemmOperand a, GemmOperand b, GemmOperand c, int nb1, int nb2, boolean acc) {
@@ -158,13 +157,7 @@ final class LinearOps {
 
     /** Runs one kind with the cached algorithm, or picks one: the heuristics' order, deterministic first for gradients. */
     private void runCudnn(CuDnn.Kind kind, Plan pl, boolean dbl, MemorySegment d1, long p1, MemorySegment d2, long p2, MemorySegment dOut, long pOut) {
-        String name = "cudnn conv " + kind.name().toLowerCase(java.util.Locale.ROOT);
-        long t0 = begin(name);
-        try {
-            runCudnnCall(kind, pl, dbl, d1, p1, d2, p2, dOut, pOut);
-        } finally {
-            end(name, t0);
-        }
+        timed("cudnn conv " + kind.name().toLowerCase(java.util.Locale.ROOT), () -> runCudnnCall(kind, pl, dbl, d1, p1, d2, p2, dOut, pOut));
     }
 
     private void runCudnnCall(CuDnn.Kind kind, Plan pl, boolean dbl, MemorySegment d1, long p1, MemorySegment d2, long p2, MemorySegment dOut, long pOut) {
@@ -233,9 +226,7 @@ final class LinearOps {
                     Tensor bc = be.contig(be.here(bias));
                     MemorySegment bd = biasDescs.computeIfAbsent(t + ":" + o, k -> be.ctx.cudnn.tensor(
                             t == DType.FLOAT64 ? CuDnn.CUDNN_DATA_DOUBLE : CuDnn.CUDNN_DATA_FLOAT, 1, o, 1, 1));
-                    long t0 = begin("cudnn add bias");
-                    be.ctx.cudnn.addTensor(t == DType.FLOAT64, bd, CudaBackend.addr(bc), pl.y, CudaBackend.addr(out));
-                    end("cudnn add bias", t0);
+                    timed("cudnn add bias", () -> be.ctx.cudnn.addTensor(t == DType.FLOAT64, bd, CudaBackend.addr(bc), pl.y, CudaBackend.addr(out)));
                     java.lang.ref.Reference.reachabilityFence(bc);
                 }
                 java.lang.ref.Reference.reachabilityFence(xc);
