@@ -70,6 +70,13 @@ public final class Gemm {
         }
     }
 
+    /**
+     * For benchmarks only ({@code StoredBBoundsBenchmark}): false makes every task multiply whatever its thread's
+     * panel already holds instead of packing B, which times the FMAs without B's memory traffic. Products are then
+     * wrong; nothing else sets it.
+     */
+    static boolean packB = true;
+
     private static final ThreadLocal<PackSpace> SCRATCH = ThreadLocal.withInitial(PackSpace::new);
 
     private Gemm() {}
@@ -205,7 +212,7 @@ public final class Gemm {
         int strips = (cols + NR - 1) / NR, k = pa.k;
         for (int p0 = 0; p0 < k; p0 += KC) {
             int depth = Math.min(KC, k - p0);
-            StripPacking.packStrips(b, p0, depth, j0, cols, s);
+            if (packB) StripPacking.packStrips(b, p0, depth, j0, cols, s);
             boolean acc = accumulate || p0 > 0;
             TileSink done = p0 + KC >= k ? sink : null;
             for (int i = 0; i < rows; i += PackedA.MR) {
@@ -240,7 +247,7 @@ public final class Gemm {
                                        float[] c, int cOff, int ldc, boolean accumulate, TileSink sink, PackSpace s) {
         int strips = (cols + NR - 1) / NR, k = pa.k, sliceStride = strips * NR;
         float[] panel = s.deepPanel(k * sliceStride), sum = s.sum, part = s.tile;
-        for (int p0 = 0; p0 < k; p0 += KC) StripPacking.packStrips(b, p0, Math.min(KC, k - p0), j0, cols, panel, p0 * sliceStride, s.row);
+        for (int p0 = 0; packB && p0 < k; p0 += KC) StripPacking.packStrips(b, p0, Math.min(KC, k - p0), j0, cols, panel, p0 * sliceStride, s.row);
         for (int i = 0; i < rows; i += PackedA.MR) {
             int stored = pa.height(i0 + i), height = Math.min(stored, rows - i);
             for (int st = 0; st < strips; st++) {
