@@ -1,6 +1,5 @@
 package org.magnet4j.bench;
 
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.magnet4j.kernels.cpu.Gemm;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -30,26 +29,16 @@ public class GemmBenchmark {
     @Param({"1024x1024x1024", "64x32768x576", "512x32768x2430", "18x32768x162", "256x32768x512"})
     public String shape;
 
-    float[] a, b, c;
-    int m, n, k;
+    GemmOperands x;
 
     @Setup
     public void setup() {
-        String[] p = shape.split("x");
-        m = Integer.parseInt(p[0]);
-        n = Integer.parseInt(p[1]);
-        k = Integer.parseInt(p[2]);
-        SplittableRandom rng = new SplittableRandom(1);
-        a = new float[m * k];
-        b = new float[k * n];
-        c = new float[m * n];
-        for (int i = 0; i < a.length; i++) a[i] = (float) rng.nextGaussian();
-        for (int i = 0; i < b.length; i++) b[i] = (float) rng.nextGaussian();
+        x = GemmOperands.of(shape);
     }
 
     @Benchmark
     public float[] sgemm() {
-        Gemm.sgemm(m, n, k, a, 0, k, b, 0, n, c, 0, n, false);
-        return c;
+        Gemm.sgemm(x.m(), x.n(), x.k(), x.a(), 0, x.k(), x.b(), 0, x.n(), x.c(), 0, x.n(), false);
+        return x.c();
     }
 }

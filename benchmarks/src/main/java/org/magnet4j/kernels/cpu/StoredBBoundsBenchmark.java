@@ -1,10 +1,10 @@
 package org.magnet4j.kernels.cpu;
 
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import org.magnet4j.bench.GemmOperands;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -52,17 +52,14 @@ public class StoredBBoundsBenchmark {
 
     @Setup
     public void setup() {
-        String[] p = shape.split("x");
-        m = Integer.parseInt(p[0]);
-        n = Integer.parseInt(p[1]);
-        k = Integer.parseInt(p[2]);
-        if (n % Gemm.WIDE_NC != 0 || n < 4 * Gemm.WIDE_NC) throw new IllegalArgumentException("N must be a multiple of " + Gemm.WIDE_NC);
-        SplittableRandom rng = new SplittableRandom(1);
-        a = new float[m * k];
-        b = new float[k * n];
-        c = new float[m * n];
-        for (int i = 0; i < a.length; i++) a[i] = (float) rng.nextGaussian();
-        for (int i = 0; i < b.length; i++) b[i] = (float) rng.nextGaussian();
+        GemmOperands x = GemmOperands.of(shape);
+        m = x.m();
+        n = x.n();
+        k = x.k();
+        a = x.a();
+        b = x.b();
+        c = x.c();
+        if (n % Gemm.WIDE_NC != 0 || n < 4 * Gemm.WIDE_NC) throw new IllegalArgumentException("N must be a multiple of " + Gemm.WIDE_NC + ", at least " + 4 * Gemm.WIDE_NC);
     }
 
     @Benchmark
