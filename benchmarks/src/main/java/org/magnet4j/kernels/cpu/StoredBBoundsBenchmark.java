@@ -44,26 +44,21 @@ public class StoredBBoundsBenchmark {
     @Param({"64x32768x576", "18x32768x162"})
     public String shape;
 
-    float[] a, b, c;
-    int m, n, k;
+    GemmOperands x;
     /** Per-thread panel, as large as the product's whole-depth panel. */
-    private final ThreadLocal<float[]> panel = ThreadLocal.withInitial(() -> new float[k * Gemm.WIDE_NC]);
+    private final ThreadLocal<float[]> panel = ThreadLocal.withInitial(() -> new float[x.k() * Gemm.WIDE_NC]);
     private final ThreadLocal<float[]> row = ThreadLocal.withInitial(() -> new float[Gemm.WIDE_NC]);
 
     @Setup
     public void setup() {
-        GemmOperands x = GemmOperands.of(shape);
-        m = x.m();
-        n = x.n();
-        k = x.k();
-        a = x.a();
-        b = x.b();
-        c = x.c();
-        if (n % Gemm.WIDE_NC != 0 || n < 4 * Gemm.WIDE_NC) throw new IllegalArgumentException("N must be a multiple of " + Gemm.WIDE_NC + ", at least " + 4 * Gemm.WIDE_NC);
+        x = GemmOperands.of(shape);
+        if (x.n() % Gemm.WIDE_NC != 0 || x.n() < 4 * Gemm.WIDE_NC)
+            throw new IllegalArgumentException("N must be a multiple of " + Gemm.WIDE_NC + ", at least " + 4 * Gemm.WIDE_NC);
     }
 
     @Benchmark
     public float readB() {
+        float[] b = x.b();
         int parts = Parallel.threads(), share = b.length / parts;
         float[] sums = new float[parts];
         Parallel.forRange(parts, 1, (lo, hi) -> {
@@ -75,28 +70,27 @@ public class StoredBBoundsBenchmark {
     }
 
     /** Four independent sums so that the adds never wait on each other: the loads set the pace. */
-    private static float sum(float[] x, int from, int to) {
+    private static float sum(float[] v, int from, int to) {
         int vl = S.length(), i = from;
         FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
         for (; i + 4 * vl <= to; i += 4 * vl) {
-            s0 = s0.add(FloatVector.fromArray(S, x, i));
-            s1 = s1.add(FloatVector.fromArray(S, x, i + vl));
-            s2 = s2.add(FloatVector.fromArray(S, x, i + 2 * vl));
-            s3 = s3.add(FloatVector.fromArray(S, x, i + 3 * vl));
+            s0 = s0.add(FloatVector.fromArray(S, v, i));
+            s1 = s1.add(FloatVector.fromArray(S, v, i + vl));
+            s2 = s2.add(FloatVector.fromArray(S, v, i + 2 * vl));
+            s3 = s3.add(FloatVector.fromArray(S, v, i + 3 * vl));
         }
         float s = s0.add(s1).add(s2).add(s3).reduceLanes(VectorOperators.ADD);
-        for (; i < to; i++) s += x[i];
+        for (; i < to; i++) s += v[i];
         return s;
     }
 
     @Benchmark
     public float[] packB() {
-        int nc = Gemm.WIDE_NC, panels = n / nc;
-        PanelSource src = new PanelSource.Matrix(b, 0, n);
-        Parallel.forRange(panels, 1, (lo, hi) -> {
+        int nc = Gemm.WIDE_NC;
+        PanelSource src = new PanelSource.Matrix(x.b(), 0, x.n());
+        Parallel.forRange(x.n() / nc, 1, (lo, hi) -> {
             float[] dst = panel.get(), rowBuf = row.get();
-            for (int t = lo; t < hi; t++)
-                for (int p0 = 0; p0 < k; p0 += Gemm.KC) StripPacking.packStrips(src, p0, Math.min(Gemm.KC, k - p0), t * nc, nc, dst, p0 * nc, rowBuf);
+            for (int t = lo; t < hi; t++) StripPacking.packPanel(src, x.k(), t * nc, nc, dst, rowBuf);
         });
         return panel.get();
     }
@@ -105,10 +99,10 @@ public class StoredBBoundsBenchmark {
     public float[] multiplyPacked() {
         Gemm.packB = false;
         try {
-            Gemm.sgemm(m, n, k, a, 0, k, b, 0, n, c, 0, n, false);
+            Gemm.sgemm(x.m(), x.n(), x.k(), x.a(), 0, x.k(), x.b(), 0, x.n(), x.c(), 0, x.n(), false);
         } finally {
             Gemm.packB = true;
         }
-        return c;
+        return x.c();
     }
 }

@@ -247,7 +247,7 @@ public final class Gemm {
                                        float[] c, int cOff, int ldc, boolean accumulate, TileSink sink, PackSpace s) {
         int strips = (cols + NR - 1) / NR, k = pa.k, sliceStride = strips * NR;
         float[] panel = s.deepPanel(k * sliceStride), sum = s.sum, part = s.tile;
-        for (int p0 = 0; packB && p0 < k; p0 += KC) StripPacking.packStrips(b, p0, Math.min(KC, k - p0), j0, cols, panel, p0 * sliceStride, s.row);
+        if (packB) StripPacking.packPanel(b, k, j0, cols, panel, s.row);
         for (int i = 0; i < rows; i += PackedA.MR) {
             int stored = pa.height(i0 + i), height = Math.min(stored, rows - i);
             for (int st = 0; st < strips; st++) {

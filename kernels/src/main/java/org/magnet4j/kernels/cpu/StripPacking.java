@@ -23,6 +23,15 @@ final class StripPacking {
         packStrips(b, p0, depth, j0, cols, s.panel, 0, s.row);
     }
 
+    /**
+     * B's k x cols block (rows from 0) for every KC slice at once, slice p0 from panel index p0 * width on, width being
+     * cols rounded up to whole strips: the whole-depth panel {@link Gemm} multiplies when it fits in L2.
+     */
+    static void packPanel(PanelSource b, int k, int j0, int cols, float[] panel, float[] rowBuf) {
+        int width = (cols + NR - 1) / NR * NR;
+        for (int p0 = 0; p0 < k; p0 += Gemm.KC) packStrips(b, p0, Math.min(Gemm.KC, k - p0), j0, cols, panel, p0 * width, rowBuf);
+    }
+
     /** As above into panel from index base on (rowBuf: room for a row segment of a source that computes them). */
     static void packStrips(PanelSource b, int p0, int depth, int j0, int cols, float[] panel, int base, float[] rowBuf) {
         int full = cols - cols % NR, step = depth * NR;
